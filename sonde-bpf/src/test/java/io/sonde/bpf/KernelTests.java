@@ -53,6 +53,26 @@ final class KernelTests {
         return "?";
     }
 
+    /** The cgroup v2 mount point, from /proc/self/mountinfo. */
+    static Path cgroup2Root() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                int dash = line.indexOf(" - ");
+                if (dash > 0 && line.substring(dash + 3).startsWith("cgroup2 ")) {
+                    return Path.of(line.split(" ")[4]);
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no cgroup2 mount in /proc/self/mountinfo");
+    }
+
+    /** A short random suffix for names of namespaces, interfaces and cgroups a test creates. */
+    static String suffix() {
+        return Long.toString(System.nanoTime() % 1_000_000, 36);
+    }
+
     static int tid() {
         return LibC.gettid();
     }
