@@ -26,7 +26,8 @@ struct {
 
 const volatile __u32 target_tid = 0;
 const volatile __u32 burst = 1;
-const volatile __u32 record_size = 16; // 16 to 256, a multiple of 8
+const volatile __u32 record_size = 16; // 16 or 256
+const volatile __u32 discard_every = 0; // when set, every record whose seq is a multiple is discarded
 
 __u64 seq = 0;
 
@@ -55,6 +56,10 @@ static long produce(__u64 index, void *ctx)
 	if (size > 16) {
 		for (int i = 0; i < 240; i++)
 			r->payload[i] = (__u8)(r->seq + i);
+	}
+	if (discard_every && r->seq % discard_every == 0) {
+		bpf_ringbuf_discard(r, 0);
+		return 0;
 	}
 	bpf_ringbuf_submit(r, 0);
 	bump(0);
