@@ -86,7 +86,8 @@ public final class Kernel {
         return ensureMounted(BPFFS, "bpf", "bpf");
     }
 
-    private static synchronized boolean ensureMounted(Path at, String fstype, String source) {
+    /** Mounts a file system of a type at a path unless one of that type is there; true when this call mounted it. */
+    static synchronized boolean ensureMounted(Path at, String fstype, String source) {
         if (fstype.equals(mountedType(at))) {
             return false;
         }
@@ -100,6 +101,15 @@ public final class Kernel {
             }
             return true;
         }
+    }
+
+    /**
+     * Switches libbpf's debug messages on or off. Its warnings and information always go to the
+     * {@code io.sonde.bpf.libbpf} System.Logger; debug lines only when this is on.
+     */
+    public static void libbpfVerbose(boolean on) {
+        io.sonde.bpf.internal.LibbpfLog.install();
+        io.sonde.bpf.internal.LibbpfLog.setVerbose(on);
     }
 
     /** The CPUs that are online now, from /sys/devices/system/cpu/online. */
