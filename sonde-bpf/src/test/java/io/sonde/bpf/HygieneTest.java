@@ -86,8 +86,9 @@ class HygieneTest {
         int fdsAfter = openFds();
         long heapAfter = nativeHeapInUse();
         assertEquals(fdsBefore, fdsAfter, "open file descriptors");
-        // one leaked object per cycle would be tens of kilobytes each: 1000 cycles would show megabytes
+        // a leaked object (ELF copy, BTF, log buffer) is tens of kilobytes or more per cycle
         long growth = heapAfter - heapBefore;
-        assertTrue(growth < 2 * 1024 * 1024, "native heap grew by " + growth + " bytes over 1000 cycles");
+        // the JVM mallocs too (JIT, GC): allow 8 MiB, so a leak of 8 KiB or more per cycle is caught
+        assertTrue(growth < 8 * 1024 * 1024, "native heap grew by " + growth + " bytes over 1000 cycles");
     }
 }
