@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+// syscalls: every system call counted per cgroup and syscall at entry; at exit its duration goes into
+// a log2 histogram per syscall, and a failure is counted per cgroup, syscall and errno.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "sonde.h"
+#include "syscalls.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct syscall_key);
+	__type(value, __u64);
+} syscall_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct syscall_error_key);
+	__type(value, __u64);
+} syscall_errors SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SYSCALL_MAX);
+	__type(key, __u32);
+	__type(value, struct hist);
+} syscall_latency SEC(".maps");
+
+/* the syscall a thread is in, and since when */
+struct start {
+	__u64 ts;
+	__u32 nr;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct start);
+} starts SEC(".maps");
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	struct syscall_key key = {};
+	struct start *s;
+	__u64 *count;
+
+	if (id < 0 || id >= SYSCALL_MAX)
+		return 0;
+	key.cgroup_id = bpf_get_current_cgroup_id();
+	key.nr = id;
+	count = bpf_map_lookup_elem(&syscall_counts, &key);
+	if (count) {
+		*count += 1;
+	} else {
+		__u64 one = 1;
+		bpf_map_update_elem(&syscall_counts, &key, &one, BPF_NOEXIST);
+	}
+	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s) {
+		s->ts = bpf_ktime_get_ns();
+		s->nr = id;
+	}
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	struct start *s;
+	struct hist *h;
+	__u64 delta;
+	__u32 nr;
+
+	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), 0, 0);
+	if (!s || !s->ts)
+		return 0;
+	delta = bpf_ktime_get_ns() - s->ts;
+	nr = s->nr;
+	s->ts = 0;
+	if (nr >= SYSCALL_MAX)
+		return 0;
+	h = bpf_map_lookup_elem(&syscall_latency, &nr);
+	if (h) {
+		h->slots[log2_slot(delta)] += 1;
+		h->sum_ns += delta;
+	}
+	if (ret < 0 && ret >= -4095) {
+		struct syscall_error_key ekey = {
+			.cgroup_id = bpf_get_current_cgroup_id(),
+			.nr = nr,
+			.err = -ret,
+		};
+		__u64 *count = bpf_map_lookup_elem(&syscall_errors, &ekey);
+		if (count) {
+			*count += 1;
+		} else {
+			__u64 one = 1;
+			bpf_map_update_elem(&syscall_errors, &ekey, &one, BPF_NOEXIST);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,94 @@
+package io.sonde.agent;
+
+import io.sonde.agent.config.AgentConfig;
+import io.sonde.agent.config.ListenAddress;
+import io.sonde.agent.metrics.SelfMetrics;
+import io.sonde.agent.metrics.SeriesBudget;
+import io.sonde.agent.probe.Attribution;
+import io.sonde.agent.probe.Probe;
+import io.sonde.agent.probe.ProbeCatalog;
+import io.sonde.agent.probe.ProbeContext;
+import io.sonde.agent.probe.ProbeSupervisor;
+import io.sonde.agent.web.WebServer;
+import io.sonde.bpf.Kernel;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Agent wires the running agent together: the metrics registry, the probes under their supervisor,
+ * attribution, and the web server. Start order: web server first (so /-/ready can answer "not yet"),
+ * then the probes; close reverses it.
+ *
+ * <pre>{@code
+ * try (Agent agent = Agent.start(config, attribution)) {
+ *     agent.awaitShutdown();
+ * }
+ * }</pre>
+ */
+public final class Agent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.sonde.agent");
+    private static final long SERIES_IDLE_MILLIS = 10 * 60 * 1000;
+
+    private final PrometheusRegistry registry;
+    private final ProbeSupervisor supervisor;
+    private final WebServer web;
+
+    private Agent(PrometheusRegistry registry, ProbeSupervisor supervisor, WebServer web) {
+        this.registry = registry;
+        this.supervisor = supervisor;
+        this.web = web;
+    }
+
+    /** Starts the web server and every enabled probe. */
+    public static Agent start(AgentConfig config, Attribution attribution, String version) throws IOException {
+        Kernel.ensureTracefs();
+        Kernel.ensureBpffs();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        SeriesBudget budget = new SeriesBudget(config.metrics().seriesBudget(), SERIES_IDLE_MILLIS);
+        SelfMetrics self = new SelfMetrics(version, budget);
+        registry.register(self);
+        List<String> names = config.probes().enabled() == null ? ProbeCatalog.names() : config.probes().enabled();
+        List<Probe> probes = ProbeCatalog.create(names);
+        ProbeSupervisor supervisor = new ProbeSupervisor(probes, new ProbeContext(config, attribution, budget, self),
+                registry);
+        self.probes(supervisor);
+        InetSocketAddress parsed = ListenAddress.parse(config.web().listenAddress(), "web.listen_address");
+        InetSocketAddress bind = parsed.isUnresolved() ? new InetSocketAddress(parsed.getHostString(),
+                parsed.getPort()) : parsed;
+        WebServer web = WebServer.start(bind, registry, supervisor::ready, supervisor::describe);
+        LOG.log(System.Logger.Level.INFO, "event=listening address={0}", web.address());
+        supervisor.startAll();
+        LOG.log(System.Logger.Level.INFO, "event=ready probes_up={0} probes={1}",
+                supervisor.up().values().stream().filter(b -> b).count(), names.size());
+        return new Agent(registry, supervisor, web);
+    }
+
+    /** The address the web server listens on. */
+    public InetSocketAddress address() {
+        return web.address();
+    }
+
+    /** The registry behind /metrics. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** The probes and their states. */
+    public ProbeSupervisor supervisor() {
+        return supervisor;
+    }
+
+    /** Stops serving, then detaches every link and frees every map. */
+    @Override
+    public void close() {
+        web.close();
+        supervisor.close();
+        LOG.log(System.Logger.Level.INFO, "event=stopped");
+    }
+}

@@ -1,0 +1,144 @@
+package io.sonde.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AgentConfig is the whole configuration file, as documented in docs/configuration.md. Every part has
+ * a default, so an empty file (or none) is a valid configuration.
+ *
+ * <pre>{@code
+ * AgentConfig config = ConfigLoader.load(Path.of("/etc/sonde/sonde.yaml"));
+ * int budget = config.metrics().seriesBudget();
+ * }</pre>
+ *
+ * @param web the HTTP server
+ * @param probes which probes run, and their settings
+ * @param metrics the exposition and its cardinality budget
+ * @param enrichment the caches that attribute work to processes and cgroups
+ */
+public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment enrichment) {
+    public AgentConfig {
+        web = web == null ? new Web(null) : web;
+        probes = probes == null ? new Probes(null, null, null, null) : probes;
+        metrics = metrics == null ? new Metrics(null) : metrics;
+        enrichment = enrichment == null ? new Enrichment(null, null) : enrichment;
+    }
+
+    /** The configuration used when there is no file. */
+    public static AgentConfig defaults() {
+        return new AgentConfig(null, null, null, null);
+    }
+
+    /** The same configuration with another listen address (the command-line flag wins over the file). */
+    public AgentConfig withListenAddress(String address) {
+        return new AgentConfig(new Web(address), probes, metrics, enrichment);
+    }
+
+    /** The same configuration with another list of enabled probes. */
+    public AgentConfig withEnabledProbes(List<String> enabled) {
+        return new AgentConfig(web, new Probes(enabled, probes.syscalls(), probes.process(), probes.files()), metrics,
+                enrichment);
+    }
+
+    /**
+     * The HTTP server.
+     *
+     * @param listenAddress host:port; loopback by default, until the operator opens it
+     */
+    public record Web(@JsonProperty("listen_address") String listenAddress) {
+        public static final String DEFAULT_LISTEN_ADDRESS = "127.0.0.1:9949";
+
+        public Web {
+            listenAddress = listenAddress == null ? DEFAULT_LISTEN_ADDRESS : listenAddress;
+            ListenAddress.parse(listenAddress, "listen_address");
+        }
+    }
+
+    /**
+     * Probe selection and settings.
+     *
+     * @param enabled the probes to run; all built-in probes when absent
+     * @param syscalls settings of the syscalls probe
+     * @param process settings of the process probe
+     * @param files settings of the files probe
+     */
+    public record Probes(List<String> enabled, Syscalls syscalls, Process process, Files files) {
+        public Probes {
+            syscalls = syscalls == null ? new Syscalls(null) : syscalls;
+            process = process == null ? new Process(null) : process;
+            files = files == null ? new Files() : files;
+        }
+    }
+
+    /**
+     * The syscalls probe.
+     *
+     * @param maxEntries capacity of each of its kernel maps (distinct cgroup and syscall pairs)
+     */
+    public record Syscalls(@JsonProperty("max_entries") Integer maxEntries) {
+        public Syscalls {
+            maxEntries = positive(maxEntries, 16384, "max_entries");
+        }
+    }
+
+    /**
+     * The process probe.
+     *
+     * @param eventLogSize exec, exit and OOM-kill records kept in memory
+     */
+    public record Process(@JsonProperty("event_log_size") Integer eventLogSize) {
+        public Process {
+            eventLogSize = positive(eventLogSize, 1000, "event_log_size");
+        }
+    }
+
+    /** The files probe (no settings yet). */
+    public record Files() {}
+
+    /**
+     * The metrics exposition.
+     *
+     * @param seriesBudget the most series one labelled metric may have; the rest fold into "other"
+     */
+    public record Metrics(@JsonProperty("series_budget") Integer seriesBudget) {
+        public Metrics {
+            seriesBudget = positive(seriesBudget, 1000, "series_budget");
+        }
+    }
+
+    /**
+     * The attribution caches.
+     *
+     * @param cgroupCacheSize cgroup ids kept with their paths
+     * @param processCacheSize processes kept with their names
+     */
+    public record Enrichment(@JsonProperty("cgroup_cache_size") Integer cgroupCacheSize,
+            @JsonProperty("process_cache_size") Integer processCacheSize) {
+        public Enrichment {
+            cgroupCacheSize = positive(cgroupCacheSize, 10_000, "cgroup_cache_size");
+            processCacheSize = positive(processCacheSize, 10_000, "process_cache_size");
+        }
+    }
+
+    static Integer positive(Integer value, int fallback, String key) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1) {
+            throw new ConfigValueException(key, "must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    /** Settings of one probe by name, as plain values for /api/probes. */
+    public Map<String, Object> settingsOf(String probe) {
+        return switch (probe) {
+            case "syscalls" -> Map.of("max_entries", probes.syscalls().maxEntries());
+            case "process" -> Map.of("event_log_size", probes.process().eventLogSize());
+            default -> Map.of();
+        };
+    }
+}

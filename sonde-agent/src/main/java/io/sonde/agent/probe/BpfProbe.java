@@ -1,0 +1,168 @@
+package io.sonde.agent.probe;
+
+import io.sonde.bpf.BpfMap;
+import io.sonde.bpf.BpfObject;
+import io.sonde.bpf.Link;
+import io.sonde.bpf.MapInfo;
+import io.sonde.bpf.Program;
+import io.sonde.bpf.ProgramInfo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * BpfProbe is the lifecycle every BPF-backed probe shares: open its object from the jar, let the
+ * probe set load-time values, load, attach each program, and on close detach and free. Subclasses
+ * name their object and attachments and read their maps.
+ *
+ * <p>The loaded state is one {@link Loaded} value so that a later reload can build a new one (reusing
+ * the old maps, attaching the new programs) before closing the old one.
+ *
+ * <pre>{@code
+ * final class FilesProbe extends BpfProbe {
+ *     FilesProbe() { super("files", "/bpf/files.bpf.o"); }
+ *     protected List<Attachment> attachments() { return List.of(Attachment.of("handle_exit", Program::attach)); }
+ * }
+ * }</pre>
+ */
+public abstract class BpfProbe implements Probe {
+    /** One program to attach, and how. */
+    public record Attachment(String program, Function<Program, Link> how) {
+        public static Attachment of(String program, Function<Program, Link> how) {
+            return new Attachment(program, how);
+        }
+    }
+
+    /** An object with its links. */
+    protected record Loaded(BpfObject object, List<Link> links) implements AutoCloseable {
+        @Override
+        public void close() {
+            links.forEach(Link::close);
+            object.close();
+        }
+    }
+
+    private final String name;
+    private final String resource;
+    protected ProbeContext context;
+    private volatile Loaded loaded;
+
+    protected BpfProbe(String name, String resource) {
+        this.name = name;
+        this.resource = resource;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /** Sets load-time values (globals, map sizes, autoload) on the freshly opened object. */
+    protected void configure(BpfObject object) {}
+
+    /** The programs to attach, in order. */
+    protected abstract List<Attachment> attachments();
+
+    /** Called once the probe runs, to start consumers (ring buffers) if it has any. */
+    protected void started(BpfObject object) {}
+
+    @Override
+    public void start(ProbeContext ctx) {
+        this.context = ctx;
+        BpfObject object = BpfObject.openResource(BpfProbe.class, resource);
+        List<Link> links = new ArrayList<>();
+        try {
+            configure(object);
+            object.load();
+            for (Attachment a : attachments()) {
+                links.add(a.how().apply(object.program(a.program())));
+            }
+        } catch (RuntimeException e) {
+            links.forEach(Link::close);
+            object.close();
+            throw e;
+        }
+        loaded = new Loaded(object, List.copyOf(links));
+        started(object);
+    }
+
+    /** The running object, or null before start and after close. */
+    protected BpfObject object() {
+        Loaded l = loaded;
+        return l == null ? null : l.object();
+    }
+
+    /** A map of the running object, or null when the probe is not running. */
+    protected BpfMap map(String mapName) {
+        BpfObject o = object();
+        return o == null ? null : o.map(mapName);
+    }
+
+    @Override
+    public List<Map<String, Object>> programs() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Loaded l = loaded;
+        if (l == null) {
+            return out;
+        }
+        for (Link link : l.links()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            Program program = link.program();
+            p.put("name", program.name());
+            p.put("section", program.section());
+            p.put("attached", link.description());
+            try {
+                ProgramInfo info = program.info();
+                p.put("id", info.id());
+                p.put("type", info.type().name().toLowerCase());
+                p.put("jited_bytes", info.jitedSize());
+                p.put("memlock_bytes", info.memlockBytes());
+            } catch (RuntimeException e) {
+                p.put("error", e.getMessage());
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Map<String, Object>> maps() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        BpfObject o = object();
+        if (o == null) {
+            return out;
+        }
+        for (BpfMap m : o.maps()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", m.name());
+            entry.put("type", m.type().name().toLowerCase());
+            entry.put("max_entries", m.maxEntries());
+            try {
+                MapInfo info = m.info();
+                entry.put("id", info.id());
+                entry.put("memlock_bytes", info.memlockBytes());
+            } catch (RuntimeException e) {
+                entry.put("error", e.getMessage());
+            }
+            out.add(entry);
+        }
+        return out;
+    }
+
+    /** Stops consumers the probe started; called before the object closes. */
+    protected void stopping() {}
+
+    @Override
+    public synchronized void close() {
+        Loaded l = loaded;
+        if (l == null) {
+            return;
+        }
+        stopping();
+        loaded = null;
+        l.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.sonde.agent.probe;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * ProbeCatalog is the registry of built-in probes: one line per probe.
+ *
+ * <pre>{@code
+ * List<Probe> probes = ProbeCatalog.create(List.of("syscalls", "files"));
+ * }</pre>
+ */
+public final class ProbeCatalog {
+    private ProbeCatalog() {}
+
+    private static final Map<String, Supplier<Probe>> PROBES = new LinkedHashMap<>();
+
+    static {
+        PROBES.put("syscalls", SyscallsProbe::new);
+        PROBES.put("process", ProcessProbe::new);
+        PROBES.put("files", FilesProbe::new);
+    }
+
+    /** The names of every built-in probe, in start order. */
+    public static List<String> names() {
+        return List.copyOf(PROBES.keySet());
+    }
+
+    /** Creates the named probes; throws IllegalArgumentException naming an unknown one and the known ones. */
+    public static List<Probe> create(List<String> names) {
+        for (String n : names) {
+            if (!PROBES.containsKey(n)) {
+                throw new IllegalArgumentException("unknown probe \"" + n + "\"; the probes are " + names());
+            }
+        }
+        return names.stream().distinct().map(n -> PROBES.get(n).get()).toList();
+    }
+}

@@ -1,0 +1,121 @@
+package io.sonde.agent.probe;
+
+import io.sonde.agent.enrich.Errno;
+import io.sonde.agent.enrich.SyscallTable;
+import io.sonde.agent.metrics.CounterFamily;
+import io.sonde.agent.metrics.Log2Histogram;
+import io.sonde.bpf.BpfMap;
+import io.sonde.bpf.BpfObject;
+import io.sonde.bpf.Program;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * SyscallsProbe counts every system call per cgroup and syscall, failures per errno, and the
+ * duration of each syscall as a log2 histogram; one pair of raw tracepoints (sys_enter, sys_exit)
+ * covers all syscalls. Kernel side: syscalls.bpf.c and syscalls.h.
+ *
+ * <p>Map layouts (syscalls.h): {@code syscall_counts} and {@code syscall_errors} are per-CPU hashes
+ * keyed by {cgroup_id u64, nr u32, pad-or-errno u32} with u64 counts; {@code syscall_latency} is a
+ * per-CPU array indexed by syscall number of {slots u64[40], sum_ns u64}.
+ */
+public final class SyscallsProbe extends BpfProbe {
+    private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
+
+    private final SyscallTable table = SyscallTable.load();
+
+    public SyscallsProbe() {
+        super("syscalls", "/bpf/syscalls.bpf.o");
+    }
+
+    @Override
+    public String description() {
+        return "system calls per cgroup and syscall, errors per errno, duration per syscall (raw tracepoints "
+                + "sys_enter, sys_exit)";
+    }
+
+    @Override
+    protected void configure(BpfObject object) {
+        int max = context.config().probes().syscalls().maxEntries();
+        object.map("syscall_counts").resize(max);
+        object.map("syscall_errors").resize(max);
+    }
+
+    @Override
+    protected List<Attachment> attachments() {
+        return List.of(Attachment.of("sys_enter", Program::attach), Attachment.of("sys_exit", Program::attach));
+    }
+
+    @Override
+    public MultiCollector metrics() {
+        return this::collect;
+    }
+
+    private MetricSnapshots collect() {
+        BpfMap counts = map("syscall_counts");
+        BpfMap errors = map("syscall_errors");
+        BpfMap latency = map("syscall_latency");
+        CounterFamily calls = new CounterFamily("sonde_syscalls", "System calls made, per cgroup and syscall "
+                + "(raw tracepoint sys_enter).", context.budget(), "cgroup", "container", "syscall");
+        CounterFamily failed = new CounterFamily("sonde_syscall_errors", "System calls that returned an error, per "
+                + "cgroup, syscall and errno (raw tracepoint sys_exit).", context.budget(), "cgroup", "container",
+                "syscall", "errno");
+        Log2Histogram duration = new Log2Histogram("sonde_syscall_duration_seconds", "Time from syscall entry to "
+                + "exit, per syscall (raw tracepoints sys_enter and sys_exit).", context.budget(), "syscall");
+        if (counts == null) {
+            return MetricSnapshots.of(calls.snapshot(), failed.snapshot(), duration.snapshot());
+        }
+        TreeSet<Integer> seen = new TreeSet<>();
+        Attribution attribution = context.attribution();
+        try {
+            for (BpfMap.Entry e : counts.entries()) {
+                ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
+                long cgroupId = k.getLong(0);
+                int nr = k.getInt(8);
+                if (attribution.cgroupGone(cgroupId)) {
+                    counts.delete(e.key());
+                    continue;
+                }
+                String cgroup = attribution.cgroupPath(cgroupId);
+                calls.add(counts.sumPerCpu(e.value(), 0), cgroup, attribution.container(cgroup), table.name(nr));
+                seen.add(nr);
+            }
+            for (BpfMap.Entry e : errors.entries()) {
+                ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
+                long cgroupId = k.getLong(0);
+                if (attribution.cgroupGone(cgroupId)) {
+                    errors.delete(e.key());
+                    continue;
+                }
+                String cgroup = attribution.cgroupPath(cgroupId);
+                failed.add(errors.sumPerCpu(e.value(), 0), cgroup, attribution.container(cgroup),
+                        table.name(k.getInt(8)), Errno.name(k.getInt(12)));
+            }
+            for (int nr : seen) {
+                byte[] value = latency.lookup(BpfMap.intBytes(nr));
+                if (value == null) {
+                    continue;
+                }
+                long[] slots = new long[Log2Histogram.SLOTS];
+                long sum = 0;
+                ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
+                for (int cpu = 0; cpu + HIST_BYTES <= value.length; cpu += HIST_BYTES) {
+                    for (int s = 0; s < Log2Histogram.SLOTS; s++) {
+                        slots[s] += v.getLong(cpu + s * 8);
+                    }
+                    sum += v.getLong(cpu + Log2Histogram.SLOTS * 8);
+                }
+                duration.add(slots, sum, table.name(nr));
+            }
+        } catch (RuntimeException e) {
+            context.self().mapError("syscall_counts", "read");
+        }
+        return MetricSnapshots.of(calls.snapshot(), failed.snapshot(), duration.snapshot());
+    }
+}

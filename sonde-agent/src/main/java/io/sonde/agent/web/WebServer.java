@@ -1,0 +1,133 @@
+package io.sonde.agent.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * WebServer serves the agent's HTTP interface on the JDK's built-in server: {@code /metrics}
+ * (Prometheus text, or OpenMetrics when the scraper asks for it), {@code /-/healthy},
+ * {@code /-/ready} and {@code /api/probes}. Each request runs on a virtual thread.
+ *
+ * <pre>{@code
+ * WebServer web = WebServer.start(new InetSocketAddress("127.0.0.1", 9949), registry, supervisor::ready,
+ *         supervisor::describe);
+ * web.close();
+ * }</pre>
+ */
+public final class WebServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private WebServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds and starts serving. Throws IOException naming the address when it cannot bind. */
+    public static WebServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready,
+            Supplier<Object> probes) throws IOException {
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 64);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/metrics", get(ex -> metrics(ex, registry)));
+        server.createContext("/-/healthy", get(ex -> text(ex, 200, "Healthy\n")));
+        server.createContext("/-/ready", get(ex -> {
+            if (ready.getAsBoolean()) {
+                text(ex, 200, "Ready\n");
+            } else {
+                text(ex, 503, "Starting: probes are still loading\n");
+            }
+        }));
+        server.createContext("/api/probes", get(ex -> json(ex, 200, Map.of("probes", probes.get()))));
+        server.createContext("/", get(ex -> json(ex, 404, Map.of("error", "no such endpoint: "
+                + ex.getRequestURI().getPath()))));
+        server.start();
+        return new WebServer(server, executor);
+    }
+
+    /** The address actually bound (useful with port 0). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static HttpHandler get(HttpHandler inner) {
+        return ex -> {
+            try (ex) {
+                String method = ex.getRequestMethod();
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                    json(ex, 405, Map.of("error", "method " + method + " not allowed on " + ex.getRequestURI()
+                            .getPath()));
+                    return;
+                }
+                inner.handle(ex);
+            } catch (RuntimeException e) {
+                json(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+            }
+        };
+    }
+
+    private static void metrics(HttpExchange ex, PrometheusRegistry registry) throws IOException {
+        String accept = ex.getRequestHeaders().getFirst("Accept");
+        ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")
+                ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        writer.write(body, registry.scrape(), EscapingScheme.fromAcceptHeader(accept));
+        ex.getResponseHeaders().set("Content-Type", writer.getContentType());
+        send(ex, 200, body.toByteArray());
+    }
+
+    static void text(HttpExchange ex, int status, String body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        send(ex, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void json(HttpExchange ex, int status, Object body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(ex, status, JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Stops accepting requests and waits briefly for the running ones. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}
