@@ -95,6 +95,21 @@ class AgentWorkloadTest {
         }
     }
 
+    @Test
+    void seriesOfARemovedCgroupGoAway() throws Exception {
+        Path cgroup = KernelHost.newCgroup();
+        String cg = KernelHost.label(cgroup);
+        AgentHarness.runWorkload(cgroup, () -> { }, "run", "2", "1", "1", "1", "5");
+        assertEquals(5, value(scrape(), "sonde_syscalls_total", "cgroup", cg, "syscall", "getppid"));
+        KernelHost.removeCgroup(cgroup);
+        String text = scrape();
+        for (int i = 0; i < 50 && text.contains("cgroup=\"" + cg + "\""); i++) {
+            Thread.sleep(100); // the resolver rescans at most every 500 ms
+            text = scrape();
+        }
+        assertTrue(!text.contains("cgroup=\"" + cg + "\""), "no series of the removed cgroup remain");
+    }
+
     static double delta(String before, String after, String name, String... labels) {
         return value(after, name, labels) - value(before, name, labels);
     }

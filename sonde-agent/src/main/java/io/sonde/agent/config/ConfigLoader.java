@@ -65,29 +65,34 @@ public final class ConfigLoader {
             return config == null ? AgentConfig.defaults() : config;
         } catch (UnrecognizedPropertyException e) {
             String key = key(e, e.getPropertyName());
-            throw new ConfigException(name, line(e.getLocation()), key, "unknown key; known here: "
+            throw new ConfigException(name, line(text, key, e.getLocation()), key, "unknown key; known here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                             .collect(Collectors.joining(", ")));
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ConfigValueException v) {
                 String key = key(e, v.key());
-                int line = lineOf(text, key);
-                throw new ConfigException(name, line > 0 ? line : line(e.getLocation()), key, v.getMessage());
+                throw new ConfigException(name, line(text, key, e.getLocation()), key, v.getMessage());
             }
             throw new ConfigException(name, line(e.getLocation()), key(e, null),
                     cause == null ? e.getOriginalMessage() : cause.getMessage());
         } catch (InvalidFormatException e) {
-            throw new ConfigException(name, line(e.getLocation()), key(e, null),
+            throw new ConfigException(name, line(text, key(e, null), e.getLocation()), key(e, null),
                     "\"" + e.getValue() + "\" is not a valid " + simpleType(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            throw new ConfigException(name, line(e.getLocation()), key(e, null),
+            throw new ConfigException(name, line(text, key(e, null), e.getLocation()), key(e, null),
                     "expected " + simpleType(e.getTargetType()));
         } catch (JsonMappingException e) {
             throw new ConfigException(name, line(e.getLocation()), key(e, null), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new ConfigException(name, line(e.getLocation()), "", "not valid YAML: " + e.getOriginalMessage());
         }
+    }
+
+    /** The line of the key in the text when it is there, else the parser's position. */
+    private static int line(String text, String key, JsonLocation location) {
+        int line = key.isEmpty() ? 0 : lineOf(text, key);
+        return line > 0 ? line : line(location);
     }
 
     private static int line(JsonLocation location) {

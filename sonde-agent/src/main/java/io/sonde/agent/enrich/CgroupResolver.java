@@ -47,6 +47,7 @@ public final class CgroupResolver {
     public static final Duration DEFAULT_RESCAN_INTERVAL = Duration.ofMillis(500);
 
     private final Path mount;
+    private final CgroupHandle handles;
     private final LruCache<Long, String> cache;
     private final long rescanIntervalNanos;
     private final LongSupplier nanoClock;
@@ -71,6 +72,7 @@ public final class CgroupResolver {
             throw new IllegalArgumentException("rescan interval must not be negative: " + rescanInterval);
         }
         this.mount = mount;
+        this.handles = new CgroupHandle(mount);
         this.cache = new LruCache<>(capacity);
         this.rescanIntervalNanos = rescanInterval.toNanos();
         this.nanoClock = nanoClock;
@@ -101,6 +103,12 @@ public final class CgroupResolver {
         if (path != null) {
             return path;
         }
+        // one system call finds a new cgroup at once; the walk below is the fallback without the capability
+        java.util.Optional<String> direct = handles.path(cgroupId);
+        if (direct.isPresent()) {
+            cache.put(cgroupId, direct.get());
+            return direct.get();
+        }
         synchronized (scanLock) {
             path = cache.get(cgroupId); // a scan another thread made while we waited may have found it
             if (path == null && (scans.get() == 0 || nanoClock.getAsLong() - lastScanNanos >= rescanIntervalNanos)) {
@@ -120,10 +128,24 @@ public final class CgroupResolver {
      */
     public Set<Long> prune() {
         Set<Long> suspects = new LinkedHashSet<>();
+        Set<Long> removed = new LinkedHashSet<>();
         for (Map.Entry<Long, String> e : cache.entries()) {
             if (CgroupTree.directoryInode(directory(e.getValue())) != e.getKey()) {
-                suspects.add(e.getKey());
+                String direct = handles.lookup(e.getKey());
+                if (direct == null) {
+                    suspects.add(e.getKey());
+                } else if (direct.equals(CgroupHandle.GONE)) {
+                    cache.remove(e.getKey());
+                    removed.add(e.getKey());
+                } else {
+                    cache.put(e.getKey(), direct); // renamed
+                }
             }
+        }
+        if (!removed.isEmpty()) {
+            Set<Long> all = new LinkedHashSet<>(removed);
+            all.addAll(suspects.isEmpty() ? Set.of() : removeMissing(suspects));
+            return all;
         }
         return suspects.isEmpty() ? Set.of() : removeMissing(suspects);
     }
@@ -140,6 +162,15 @@ public final class CgroupResolver {
     public boolean gone(long cgroupId) {
         String cached = cache.get(cgroupId);
         if (cached != null && CgroupTree.directoryInode(directory(cached)) == cgroupId) {
+            return false;
+        }
+        String direct = handles.lookup(cgroupId);
+        if (direct != null) {
+            if (direct.equals(CgroupHandle.GONE)) {
+                cache.remove(cgroupId);
+                return true;
+            }
+            cache.put(cgroupId, direct);
             return false;
         }
         synchronized (scanLock) {
