@@ -20,7 +20,7 @@ jar:
 
 ## run: build once, then run the main job with its defaults
 run: build
-	@bin/sonde check
+	@bin/sonde agent
 
 ## test: the whole suite, kernel tests included (they need root and a BPF-capable kernel)
 test: deps

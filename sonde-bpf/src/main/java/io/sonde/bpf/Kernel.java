@@ -175,6 +175,19 @@ public final class Kernel {
         }
     }
 
+    /**
+     * Opens the program with a kernel id (as {@link ProgramInfo#id()} reports it); returns its file
+     * descriptor, or a negative errno (-ENOENT once the program is gone). Close it with {@link #closeFd}.
+     */
+    public static int programFdById(int id) {
+        return LibBpf.progGetFdById(id);
+    }
+
+    /** Closes a file descriptor this class handed out. */
+    public static void closeFd(int fd) {
+        LibC.close(fd);
+    }
+
     /** The memory the kernel charges for a BPF program or map, from /proc/self/fdinfo, or -1. */
     public static long memlock(int fd) {
         try {
