@@ -3,6 +3,7 @@
 // creat, openat and openat2 (each fires only for its own syscall).
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "sonde.h"
 #include "files.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -20,14 +21,8 @@ static __always_inline int count_open(long ret)
 		.cgroup_id = bpf_get_current_cgroup_id(),
 		.err = ret < 0 ? -ret : 0,
 	};
-	__u64 *count = bpf_map_lookup_elem(&file_opens, &key);
 
-	if (count) {
-		*count += 1;
-	} else {
-		__u64 one = 1;
-		bpf_map_update_elem(&file_opens, &key, &one, BPF_NOEXIST);
-	}
+	count_percpu(&file_opens, &key);
 	return 0;
 }
 

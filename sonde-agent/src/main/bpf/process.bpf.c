@@ -5,6 +5,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "sonde.h"
 #include "process.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -50,20 +51,6 @@ struct {
 	__type(value, __u64);
 } events_lost SEC(".maps");
 
-static __always_inline void bump(void *map, void *key)
-{
-	__u64 *count = bpf_map_lookup_elem(map, key);
-
-	if (count) {
-		__sync_fetch_and_add(count, 1);
-	} else {
-		__u64 one = 1;
-		if (bpf_map_update_elem(map, key, &one, BPF_NOEXIST))
-			if ((count = bpf_map_lookup_elem(map, key)))
-				__sync_fetch_and_add(count, 1);
-	}
-}
-
 static __always_inline struct process_event *reserve(__u32 type, struct task_struct *task, __u64 cgroup_id)
 {
 	struct process_event *e = bpf_ringbuf_reserve(&process_events, sizeof(*e), 0);
@@ -94,7 +81,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	struct process_event *e;
 
 	bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	bump(&exec_counts, &key);
+	count_percpu(&exec_counts, &key);
 	e = reserve(EVENT_EXEC, task, key.cgroup_id);
 	if (e) {
 		unsigned int off = ctx->__data_loc_filename & 0xFFFF;
@@ -113,7 +100,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (child->pid != child->tgid)
 		return 0;
 	cgroup_id = bpf_get_current_cgroup_id();
-	bump(&fork_counts, &cgroup_id);
+	count_percpu(&fork_counts, &cgroup_id);
 	return 0;
 }
 
@@ -132,7 +119,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 		key.reason = 0x100 | (code & 0x7f);
 	else
 		key.reason = (code >> 8) & 0xff ? 1 : 0;
-	bump(&exit_counts, &key);
+	count_percpu(&exit_counts, &key);
 	e = reserve(EVENT_EXIT, task, key.cgroup_id);
 	if (e) {
 		e->exit_code = code;
@@ -148,7 +135,7 @@ int BPF_PROG(handle_oom_victim, struct task_struct *victim)
 	__u64 cgroup_id = BPF_CORE_READ(victim, cgroups, dfl_cgrp, kn, id);
 	struct process_event *e;
 
-	bump(&oom_counts, &cgroup_id);
+	count_shared(&oom_counts, &cgroup_id);
 	e = reserve(EVENT_OOM_KILL, victim, cgroup_id);
 	if (e)
 		bpf_ringbuf_submit(e, 0);

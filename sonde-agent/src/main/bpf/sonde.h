@@ -21,6 +21,45 @@ static __always_inline __u32 log2_slot(__u64 v)
 	return n < HIST_SLOTS ? n : HIST_SLOTS - 1;
 }
 
+/* Counter updates that found their map full: nothing is dropped without being counted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} insert_failures SEC(".maps");
+
+/* Adds one to the u64 counter of a key, creating it at 1 when it is missing (a creator racing on another
+ * CPU is caught by the second lookup). `shared` is for maps whose values all CPUs share: the add is then
+ * atomic; a per-CPU map's value is this CPU's own, and a plain add is enough. */
+static __always_inline void count_add(void *map, const void *key, int shared)
+{
+	__u64 *count = bpf_map_lookup_elem(map, key);
+
+	if (!count) {
+		__u64 one = 1;
+		if (!bpf_map_update_elem(map, key, &one, BPF_NOEXIST))
+			return;
+		count = bpf_map_lookup_elem(map, key);
+		if (!count) {
+			__u32 zero = 0;
+			__u64 *failed = bpf_map_lookup_elem(&insert_failures, &zero);
+			if (failed)
+				*failed += 1;
+			return;
+		}
+	}
+	if (shared)
+		__sync_fetch_and_add(count, 1);
+	else
+		*count += 1;
+}
+
+/* per-CPU hash maps */
+#define count_percpu(map, key) count_add(map, key, 0)
+/* hash maps shared by every CPU */
+#define count_shared(map, key) count_add(map, key, 1)
+
 struct hist {
 	__u64 slots[HIST_SLOTS];
 	__u64 sum_ns;

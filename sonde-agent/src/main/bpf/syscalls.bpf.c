@@ -49,19 +49,12 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	struct syscall_key key = {};
 	struct start *s;
-	__u64 *count;
 
 	if (id < 0 || id >= SYSCALL_MAX)
 		return 0;
 	key.cgroup_id = bpf_get_current_cgroup_id();
 	key.nr = id;
-	count = bpf_map_lookup_elem(&syscall_counts, &key);
-	if (count) {
-		*count += 1;
-	} else {
-		__u64 one = 1;
-		bpf_map_update_elem(&syscall_counts, &key, &one, BPF_NOEXIST);
-	}
+	count_percpu(&syscall_counts, &key);
 	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (s) {
 		s->ts = bpf_ktime_get_ns();
@@ -97,13 +90,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 			.nr = nr,
 			.err = -ret,
 		};
-		__u64 *count = bpf_map_lookup_elem(&syscall_errors, &ekey);
-		if (count) {
-			*count += 1;
-		} else {
-			__u64 one = 1;
-			bpf_map_update_elem(&syscall_errors, &ekey, &one, BPF_NOEXIST);
-		}
+		count_percpu(&syscall_errors, &ekey);
 	}
 	return 0;
 }

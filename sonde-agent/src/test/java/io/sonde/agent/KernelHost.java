@@ -30,6 +30,8 @@ public final class KernelHost {
             reason = "the kernel has no BTF at " + Kernel.VMLINUX_BTF;
         } else if (Cgroup2Mount.find().isEmpty()) {
             reason = "no cgroup2 mount in /proc/self/mountinfo";
+        } else if (!Files.isWritable(Cgroup2Mount.find().get())) {
+            reason = "the cgroup2 mount " + Cgroup2Mount.find().get() + " is read-only";
         }
         if (reason != null) {
             if ("1".equals(System.getenv("SONDE_REQUIRE_BPF"))) {
@@ -50,6 +52,12 @@ public final class KernelHost {
             return "?";
         }
         return "?";
+    }
+
+    /** The cgroup v2 mount, after skipping (or failing) the test unless cgroups can be created here. */
+    public static Path requireCgroup2() {
+        require();
+        return cgroup2();
     }
 
     /** The cgroup v2 mount. */

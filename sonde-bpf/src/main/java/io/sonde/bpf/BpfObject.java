@@ -177,6 +177,11 @@ public final class BpfObject implements AutoCloseable {
         return m;
     }
 
+    /** The names of all maps. */
+    public java.util.Set<String> mapNames() {
+        return java.util.Collections.unmodifiableSet(maps.keySet());
+    }
+
     /** All maps, including the internal ones that hold global variables (.rodata, .data, .bss). */
     public List<BpfMap> maps() {
         return List.copyOf(maps.values());

@@ -27,6 +27,8 @@ public final class SelfMetrics implements MultiCollector {
         Map<String, Boolean> up();
 
         Map<String, Long> eventsLost();
+
+        Map<String, Long> insertFailures();
     }
 
     private final String version;
@@ -62,8 +64,14 @@ public final class SelfMetrics implements MultiCollector {
                     .value(isUp ? 1 : 0).labels(Labels.of("probe", probe)).build()));
             states.eventsLost().forEach((probe, n) -> lost.add(n, probe));
         }
+        CounterFamily full = new CounterFamily("sonde_map_insert_failures", "Counter updates the kernel side could "
+                + "not make because the map was full, per probe (raise the probe's max_entries).", null, "probe");
+        if (states != null) {
+            states.insertFailures().forEach((probe, n) -> full.add(n, probe));
+        }
         out.metricSnapshot(up.build());
         out.metricSnapshot(lost.snapshot());
+        out.metricSnapshot(full.snapshot());
         CounterFamily errors = new CounterFamily("sonde_map_errors", "Map operations that failed, by map and "
                 + "operation.", null, "map", "op");
         mapErrors.forEach((k, v) -> errors.add(v.sum(), k.get(0), k.get(1)));

@@ -152,6 +152,15 @@ public abstract class BpfProbe implements Probe {
         return out;
     }
 
+    @Override
+    public long insertFailures() {
+        BpfObject o = object();
+        if (o == null || !o.mapNames().contains("insert_failures")) {
+            return 0;
+        }
+        return o.map("insert_failures").sumLong(0);
+    }
+
     /** Stops consumers the probe started; called before the object closes. */
     protected void stopping() {}
 

@@ -40,6 +40,11 @@ public interface Probe extends AutoCloseable {
         return 0;
     }
 
+    /** Counter updates the kernel side could not make because a map was full, so far. */
+    default long insertFailures() {
+        return 0;
+    }
+
     /** Detaches every link and frees every map; idempotent. */
     @Override
     void close();

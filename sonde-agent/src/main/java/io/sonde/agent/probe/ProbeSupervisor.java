@@ -95,6 +95,17 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
         return out;
     }
 
+    @Override
+    public synchronized Map<String, Long> insertFailures() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        entries.forEach((n, e) -> {
+            if (e.state() == State.UP) {
+                out.put(n, e.probe().insertFailures());
+            }
+        });
+        return out;
+    }
+
     /** The running probe of a name, or null. */
     public synchronized Probe running(String name) {
         Entry e = entries.get(name);

@@ -36,7 +36,7 @@ class CheckCommandTest {
 
     @Test
     void jsonReportParsesAndSaysTheCoreWorks() throws Exception {
-        BpfHost.require();
+        io.sonde.agent.KernelHost.require();
         Run run = execute("check", "--json");
         assertEquals(0, run.exit(), run.out() + run.err());
         JsonNode report = new ObjectMapper().readTree(run.out());
@@ -56,7 +56,7 @@ class CheckCommandTest {
 
     @Test
     void reportCoversEveryTypeAndDecidesEveryProbe() {
-        BpfHost.require();
+        io.sonde.agent.KernelHost.require();
         CheckReport report = KernelCheck.run();
         assertTrue(report.ready(), String.valueOf(report.missing()));
         assertEquals(List.of("tracepoint", "raw_tracepoint", "tp_btf", "kprobe", "fentry", "uprobe", "perf_event",
@@ -75,7 +75,7 @@ class CheckCommandTest {
 
     @Test
     void humanOutputHasAlignedColumnsAndNoStackTrace() {
-        BpfHost.require();
+        io.sonde.agent.KernelHost.require();
         Run run = execute("check");
         assertEquals(0, run.exit(), run.out() + run.err());
         assertFalse(run.out().contains("Exception") || run.err().contains("Exception"), run.out() + run.err());

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class CgroupResolverKernelTest {
     @Test
     void resolvesACgroupItCreatedAndPrunesItOnceRemoved() throws Throwable {
-        Path mount = CgroupHost.requireWritableCgroup2();
+        Path mount = io.sonde.agent.KernelHost.requireCgroup2();
         byte[] random = new byte[6];
         ThreadLocalRandom.current().nextBytes(random);
         String name = "sonde-test-" + HexFormat.of().formatHex(random);
