@@ -33,6 +33,7 @@ public final class RingBuffer implements AutoCloseable {
     private static final int BUSY_BIT = 1 << 31;
     private static final int DISCARD_BIT = 1 << 30;
     private static final int HEADER = 8;
+    private static final int PUBLISH_EVERY = 64;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -142,18 +143,32 @@ public final class RingBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands every committed record to the handler. The consumer position is published to the kernel
+     * every {@link #PUBLISH_EVERY} records (a release store per record would cost more than the
+     * record), and always before the last look at the producer position: so the producer never waits
+     * on space we have finished with for long, and a commit that lands after that look finds our
+     * position equal to its own and wakes the next poll.
+     */
     private int consumeLocked(RecordHandler handler) {
         int count = 0;
+        int unpublished = 0;
         long cons = (long) LONG.getAcquire(consumer, 0L);
         while (true) {
             long prod = (long) LONG.getAcquire(producer, 0L);
             if (cons >= prod) {
-                return count;
+                if (unpublished == 0) {
+                    return count;
+                }
+                LONG.setRelease(consumer, 0L, cons);
+                unpublished = 0;
+                continue; // look once more, now that the kernel sees where we are
             }
             while (cons < prod) {
                 long at = cons & mask;
                 int header = (int) INT.getAcquire(data, at);
                 if ((header & BUSY_BIT) != 0) {
+                    LONG.setRelease(consumer, 0L, cons);
                     return count; // the producer's commit will wake the next poll
                 }
                 int length = header & ~(BUSY_BIT | DISCARD_BIT);
@@ -163,7 +178,10 @@ public final class RingBuffer implements AutoCloseable {
                     count++;
                 }
                 cons += (length + HEADER + 7) & ~7L;
-                LONG.setRelease(consumer, 0L, cons);
+                if (++unpublished >= PUBLISH_EVERY) {
+                    LONG.setRelease(consumer, 0L, cons);
+                    unpublished = 0;
+                }
             }
         }
     }

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Sonde's foundation benchmarks, one command: builds what they need, runs them alternating Sonde and
+# its baselines, and writes bench/RESULTS.md.
+#
+#   1. ring buffer consumer: sonde-bpf's RingBuffer (Java) against libbpf's ring_buffer (C) on the same
+#      producer object, 16 and 256-byte records, drain (cache-hot and cold) and concurrent modes;
+#   2. per-event cost: getppid() with no program, with Sonde's counting program on a tracepoint, a raw
+#      tracepoint and a BTF tracepoint, and with bpftrace counting the same.
+#
+# Needs root, a kernel with BTF, and: a JDK 22+ (build/java-home.sh finds it), maven, gcc, clang,
+# bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 3 minutes.
+#
+# Environment: ROUNDS (ring, default 5), EVENT_ROUNDS (per-event, default 7), EVENT_CALLS (default
+# 5000000), SKIP_BUILD=1 (use the existing sonde-bpf build), RESULTS (output file, default
+# bench/RESULTS.md).
+set -euo pipefail
+bench=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$bench")
+out=$bench/out
+ROUNDS=${ROUNDS:-5}
+EVENT_ROUNDS=${EVENT_ROUNDS:-7}
+EVENT_CALLS=${EVENT_CALLS:-5000000}
+RESULTS=${RESULTS:-$bench/RESULTS.md}
+# ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
+# the 64 MiB ring), timed and untimed fills. Drain, hot: fills of ~0.5 MB that stay in L2. Concurrent:
+# records produced while the consumer polls.
+COLD16=2000000 COLD256=200000 COLD_ITERATIONS=10 COLD_WARMUP=3
+HOT16=20000 HOT256=2000 HOT_ITERATIONS=500 HOT_WARMUP=200
+CONC16=4000000 CONC256=1000000
+ring_args="$COLD16 $COLD256 $COLD_ITERATIONS $COLD_WARMUP $HOT16 $HOT256 $HOT_ITERATIONS $HOT_WARMUP $CONC16 $CONC256"
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+# --- requirements -------------------------------------------------------------------------------
+[ "$(id -u)" = 0 ] || die "must run as root (it loads BPF programs)"
+[ -r /sys/kernel/btf/vmlinux ] || die "this kernel has no BTF (/sys/kernel/btf/vmlinux)"
+for tool in gcc clang bpftool bpftrace python3 taskset mvn; do
+  command -v "$tool" >/dev/null || die "$tool is missing (run 'make deps', or apt-get install it)"
+done
+[ -r /usr/include/bpf/libbpf.h ] || die "libbpf headers are missing (apt-get install libbpf-dev)"
+JAVA_HOME=$("$root/build/java-home.sh") || die "no JDK 22 or newer found"
+export JAVA_HOME
+java=$JAVA_HOME/bin/java
+[ "$(nproc)" -ge 2 ] || die "needs at least 2 CPUs (producer and consumer run side by side)"
+if [ "$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo 0)" != 0 ]; then
+  die "kernel.bpf_stats_enabled is on: it slows every BPF program; switch it off first"
+fi
+
+# --- build --------------------------------------------------------------------------------------
+mkdir -p "$out/classes" "$out/lib"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building sonde-bpf (mvn -q install -DskipTests)"
+  (cd "$root" && mvn -q -B install -DskipTests) || die "the Maven build failed"
+fi
+jar=$(ls "$root"/sonde-bpf/target/sonde-bpf-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1)
+[ -n "$jar" ] || die "no sonde-bpf jar in sonde-bpf/target: run without SKIP_BUILD"
+cp "$jar" "$out/lib/sonde-bpf.jar" # a private copy: a concurrent build cannot change it mid-run
+cp=$out/lib/sonde-bpf.jar:$out/classes
+
+log "compiling the BPF programs, the C programs and the Java drivers"
+bash "$root/build/bpf-compile.sh" "$bench/bpf" "$out/bpf" "$out/gen" >&2
+bpftool gen skeleton "$out/bpf/ringprod.bpf.o" name ringprod > "$out/ringprod.skel.h"
+gcc -O2 -Wall -Wextra -I"$out" -o "$out/ring_consumer" "$bench/c/ring_consumer.c" -lbpf -lpthread
+gcc -O2 -Wall -Wextra -o "$out/getppid_loop" "$bench/c/getppid_loop.c"
+"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$out/lib/sonde-bpf.jar" "$bench"/java/*.java
+
+# --- machine ------------------------------------------------------------------------------------
+meta=$out/meta.txt
+foreign_links() { bpftool link show 2>/dev/null | grep -c '^[0-9]' || true; }
+foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
+{
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo "cpus=$(nproc)"
+  echo "hypervisor=$(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1)"
+  echo "memory=$(free -g | awk '/^Mem:/ {print $2}') GiB"
+  echo "kernel=$(uname -r)"
+  echo "java=$("$java" -version 2>&1 | head -1)"
+  echo "libbpf=$(dpkg-query -W -f='${Version}' libbpf1 2>/dev/null || echo unknown)"
+  echo "bpftrace=$(bpftrace --version 2>/dev/null)"
+  echo "gcc=$(gcc -dumpfullversion)"
+  echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "links_start=$(foreign_links)"
+  echo "perf_attached_start=$(foreign_perf)"
+  for v in ROUNDS EVENT_ROUNDS EVENT_CALLS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
+      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256; do
+    echo "$v=${!v}"
+  done
+} > "$meta"
+if [ "$(foreign_links)" != 0 ] || [ "$(foreign_perf)" != 0 ]; then
+  log "warning: other BPF programs are attached on this machine; they may add to the per-event cost"
+fi
+
+# The machine may be shared (a build or a test suite on the same host skews every figure): before each
+# measurement, wait for the CPUs to be idle (below 10% busy over half a second), up to QUIET_WAIT seconds
+# each and QUIET_BUDGET seconds in all; a measurement that starts on a busy machine is marked quiet=0
+# and counted in the report.
+QUIET_WAIT=${QUIET_WAIT:-30}
+QUIET_BUDGET=${QUIET_BUDGET:-120}
+quiet_spent=0
+busy_percent() { # CPU busy share over 0.5 s, all CPUs
+  local a b
+  a=($(head -1 /proc/stat)); sleep 0.5; b=($(head -1 /proc/stat))
+  local total=0 idle i
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  idle=$((b[4] - a[4] + b[5] - a[5]))
+  [ "$total" -gt 0 ] || { echo 0; return; }
+  echo $(( (total - idle) * 100 / total ))
+}
+wait_quiet() { # sets quiet=1 when the machine is idle, quiet=0 when it gave up waiting
+  local start=$SECONDS warned=0
+  while true; do
+    if [ "$(busy_percent)" -lt 10 ]; then quiet=1; break; fi
+    if [ $((SECONDS - start)) -ge "$QUIET_WAIT" ] || [ $((quiet_spent + SECONDS - start)) -ge "$QUIET_BUDGET" ]; then
+      quiet=0; break
+    fi
+    if [ $warned = 0 ]; then log "the machine is busy; waiting for it to settle"; warned=1; fi
+    sleep 1
+  done
+  quiet_spent=$((quiet_spent + SECONDS - start))
+}
+# tracing attachments (perf-event and raw tracepoints, kprobes, uprobes) held by processes other than $1
+foreign_tracing() { bpftool perf show 2>/dev/null | awk -v ours="${1:-none}" '$1 == "pid" && $2 != ours' | wc -l; }
+
+# --- 1. ring buffer consumer --------------------------------------------------------------------
+ring=$out/ring.txt
+: > "$ring"
+run_java_ring() {
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" RingBench "$out/bpf/ringprod.bpf.o" $ring_args
+}
+run_c_ring() {
+  "$out/ring_consumer" $ring_args
+}
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) = 1 ]; then order="java c"; else order="c java"; fi
+  for who in $order; do
+    wait_quiet
+    log "ring buffer: round $r/$ROUNDS, $who consumer"
+    "run_${who}_ring" | sed "s/^/round=$r quiet=$quiet /" >> "$ring" || die "the $who ring consumer failed"
+  done
+done
+
+# --- 2. per-event cost --------------------------------------------------------------------------
+event=$out/event.txt
+: > "$event"
+nr=$("$out/getppid_loop" --nr)
+ready=$out/ready
+attacher=$out/attacher.pid
+# an interrupted run must not leave a program attached: end the attaching process we started
+cleanup() {
+  if [ -s "$attacher" ]; then kill -TERM "$(cat "$attacher")" 2>/dev/null || true; rm -f "$attacher"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# the workload runs on CPU 1, the attaching process (idle once attached) on CPU 0
+WORK_CPU=1 TOOL_CPU=0
+
+# waits (up to 10 s) for a condition command to succeed
+wait_for() {
+  local i
+  for i in $(seq 1 200); do
+    if "$@"; then return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+
+workload() { taskset -c $WORK_CPU "$out/getppid_loop" "$EVENT_CALLS"; }
+
+run_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... count=... foreign=..." for one configuration
+  local config=$1 pid=none line count=- foreign
+  case $config in
+    none)
+      foreign=$(foreign_tracing)
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing))) ;;
+    sonde_tp|sonde_raw|sonde_btf)
+      local prog=count_${config#sonde_}
+      rm -f "$ready"
+      taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" CountAttach \
+        "$out/bpf/count.bpf.o" "$prog" "$nr" "$ready" > "$out/attach.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for test -s "$ready" || { kill "$pid" 2>/dev/null; cat "$out/attach.txt" >&2; die "Sonde's $prog did not attach"; }
+      foreign=$(foreign_tracing "$pid")
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing "$pid")))
+      kill -TERM "$pid"
+      wait "$pid" || true
+      rm -f "$attacher"
+      count=$(sed -n 's/^count=//p' "$out/attach.txt") ;;
+    bpftrace_tp|bpftrace_raw)
+      local script
+      if [ "$config" = bpftrace_tp ]; then
+        script='tracepoint:syscalls:sys_enter_getppid { @c = count(); }'
+      else
+        script="tracepoint:raw_syscalls:sys_enter /args->id == $nr/ { @c = count(); }"
+      fi
+      taskset -c $TOOL_CPU bpftrace -e "$script" > "$out/bpftrace.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      # attached once the program shows among the perf-event attachments of this pid
+      wait_for sh -c "bpftool perf show 2>/dev/null | grep -q 'pid $pid '" \
+        || { kill -INT "$pid" 2>/dev/null; cat "$out/bpftrace.txt" >&2; die "bpftrace did not attach"; }
+      foreign=$(foreign_tracing "$pid")
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing "$pid")))
+      kill -INT "$pid"
+      wait "$pid" || true
+      rm -f "$attacher"
+      count=$(sed -n 's/^@c: //p' "$out/bpftrace.txt") ;;
+  esac
+  echo "$line count=${count:--} foreign=$foreign"
+}
+
+configs=(none sonde_tp sonde_raw sonde_btf bpftrace_tp bpftrace_raw)
+n=${#configs[@]}
+for r in $(seq 1 "$EVENT_ROUNDS"); do
+  # rotate the order every round, so that no configuration always runs first or after another
+  for i in $(seq 0 $((n - 1))); do
+    config=${configs[$(( (i + r - 1) % n ))]}
+    # a measurement with someone else's tracing program attached meanwhile is repeated (up to 3 times)
+    for try in 1 2 3; do
+      wait_quiet
+      log "per-event cost: round $r/$EVENT_ROUNDS, $config"
+      result=$(run_config "$config") || exit 1
+      case $result in *" foreign=0") break ;; esac
+      log "another process had a tracing program attached during the run; repeating it"
+    done
+    echo "round=$r config=$config quiet=$quiet $result" >> "$event"
+  done
+done
+
+{
+  echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "links_end=$(foreign_links)"
+  echo "perf_attached_end=$(foreign_perf)"
+} >> "$meta"
+
+python3 "$bench/report.py" "$meta" "$ring" "$event" "$RESULTS"
+log "wrote $RESULTS"
