@@ -1,6 +1,6 @@
 # Sonde's front door. `make run` and `make test` install what is missing, build, and run.
 SHELL := /bin/bash
-MVN_FLAGS ?= -q -B
+MVN_FLAGS ?= -q -B -Dstyle.color=never
 MVN := mvn $(MVN_FLAGS)
 
 .PHONY: all deps build jar run test bench clean
@@ -24,7 +24,7 @@ run: build
 
 ## test: the whole suite, kernel tests included (they need root and a BPF-capable kernel)
 test: deps
-	@export JAVA_HOME=$$(build/java-home.sh) && mvn -B -ntp install
+	@export JAVA_HOME=$$(build/java-home.sh) && mvn -B -ntp -Dstyle.color=never install
 
 ## bench: the benchmarks, results in bench/RESULTS.md
 bench: build
