@@ -47,42 +47,42 @@ final class CgroupHandle {
     }
 
     private final Path mount;
-    private final int mountFd;
+    private final int mountFd; // -1 when direct lookups do not work here
 
     CgroupHandle(Path mount) {
         this.mount = mount;
-        int fd = -1;
-        if (OPEN != null && OPEN_BY_HANDLE != null) {
-            try (Arena a = Arena.ofConfined()) {
-                fd = (int) OPEN.invokeExact(a.allocateFrom(mount.toString()), O_RDONLY_DIRECTORY_CLOEXEC);
-            } catch (Throwable t) {
-                fd = -1;
-            }
+        int fd = open(mount);
+        // only a real cgroup2 mount answers handles: its root's id must lead back to the mount itself
+        if (fd >= 0 && !"/".equals(lookup(fd, mount, CgroupTree.directoryInode(mount)))) {
+            close(fd);
+            fd = -1;
         }
         this.mountFd = fd;
-        this.checked = false;
-        // only a real cgroup2 mount answers handles: its root's id must lead back to the mount itself
-        if (fd >= 0 && !"/".equals(lookup(CgroupTree.directoryInode(mount)))) {
-            try {
-                int ignored = (int) CLOSE.invokeExact(fd);
-                assert ignored >= -1;
-            } catch (Throwable t) {
-                // nothing to do
-            }
-            this.usable = false;
-        } else {
-            this.usable = fd >= 0;
-        }
-        this.checked = true;
     }
 
-    private boolean checked;
+    private static int open(Path dir) {
+        if (OPEN == null || OPEN_BY_HANDLE == null) {
+            return -1;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            return (int) OPEN.invokeExact(a.allocateFrom(dir.toString()), O_RDONLY_DIRECTORY_CLOEXEC);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
 
-    private final boolean usable;
+    private static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+            assert ignored >= -1;
+        } catch (Throwable t) {
+            // nothing more to do with it
+        }
+    }
 
     /** Whether direct lookups can work here at all. */
     boolean available() {
-        return usable;
+        return mountFd >= 0;
     }
 
     /** The path of the cgroup relative to the mount ("/" for the root), or empty when it is not found. */
@@ -96,9 +96,10 @@ final class CgroupHandle {
      * cgroup (ESTALE), or null when this cannot tell (no capability, another error).
      */
     String lookup(long cgroupId) {
-        if (mountFd < 0 || (checked && !usable)) {
-            return null;
-        }
+        return mountFd < 0 ? null : lookup(mountFd, mount, cgroupId);
+    }
+
+    private static String lookup(int mountFd, Path mount, long cgroupId) {
         try (Arena a = Arena.ofConfined()) {
             // struct file_handle { unsigned int handle_bytes; int handle_type; unsigned char f_handle[8]; }
             MemorySegment handle = a.allocate(16, 8);
@@ -119,8 +120,7 @@ final class CgroupHandle {
                 String rel = mount.relativize(dir).toString();
                 return rel.isEmpty() ? "/" : "/" + rel;
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
-                assert ignored >= -1;
+                close(fd);
             }
         } catch (Throwable t) {
             return null;
