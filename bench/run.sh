@@ -5,14 +5,19 @@
 #   1. ring buffer consumer: sonde-bpf's RingBuffer (Java) against libbpf's ring_buffer (C) on the same
 #      producer object, 16 and 256-byte records, drain (cache-hot and cold) and concurrent modes;
 #   2. per-event cost: getppid() with no program, with Sonde's counting program on a tracepoint, a raw
-#      tracepoint and a BTF tracepoint, and with bpftrace counting the same.
+#      tracepoint and a BTF tracepoint, and with bpftrace counting the same;
+#   3. the syscalls probe: getppid() with no program, under the real agent running only its `syscalls`
+#      probe, under bpftrace counting the same keys (cgroup, syscall id) and under bpftrace doing the
+#      probe's full work, and under cut-down copies of the probe (bench/bpf/sysvar.bpf.c) that show
+#      where its cost goes.
 #
 # Needs root, a kernel with BTF, and: a JDK 22+ (build/java-home.sh finds it), maven, gcc, clang,
-# bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 3 minutes.
+# bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 5 minutes on a quiet machine, up to 2 more
+# when it has to wait for other work to settle.
 #
-# Environment: ROUNDS (ring, default 5), EVENT_ROUNDS (per-event, default 7), EVENT_CALLS (default
-# 5000000), SKIP_BUILD=1 (use the existing sonde-bpf build), RESULTS (output file, default
-# bench/RESULTS.md).
+# Environment: ROUNDS (ring, default 5), EVENT_ROUNDS (per-event, default 7), SYS_ROUNDS (syscalls
+# probe, default EVENT_ROUNDS), EVENT_CALLS (sections 2 and 3, default 5000000), SKIP_BUILD=1 (use the existing sonde-bpf and sonde-agent builds),
+# RESULTS (output file, default bench/RESULTS.md).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
@@ -20,6 +25,7 @@ out=$bench/out
 ROUNDS=${ROUNDS:-5}
 EVENT_ROUNDS=${EVENT_ROUNDS:-7}
 EVENT_CALLS=${EVENT_CALLS:-5000000}
+SYS_ROUNDS=${SYS_ROUNDS:-$EVENT_ROUNDS}
 RESULTS=${RESULTS:-$bench/RESULTS.md}
 # ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
 # the 64 MiB ring), timed and untimed fills. Drain, hot: fills of ~0.5 MB that stay in L2. Concurrent:
@@ -50,15 +56,22 @@ fi
 # --- build --------------------------------------------------------------------------------------
 mkdir -p "$out/classes" "$out/lib"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "building sonde-bpf (mvn -q install -DskipTests)"
+  log "building sonde-bpf and sonde-agent (mvn -q install -DskipTests)"
   (cd "$root" && mvn -q -B install -DskipTests) || die "the Maven build failed"
 fi
 jar=$(ls "$root"/sonde-bpf/target/sonde-bpf-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1)
 [ -n "$jar" ] || die "no sonde-bpf jar in sonde-bpf/target: run without SKIP_BUILD"
 cp "$jar" "$out/lib/sonde-bpf.jar" # a private copy: a concurrent build cannot change it mid-run
 cp=$out/lib/sonde-bpf.jar:$out/classes
+# the agent as bin/sonde runs it (its jar and the lib/ beside it), a private copy too
+agent_jar=$root/sonde-agent/target/sonde-agent.jar
+[ -f "$agent_jar" ] && [ -d "$root/sonde-agent/target/lib" ] || die "no sonde-agent.jar in sonde-agent/target: run without SKIP_BUILD"
+rm -rf "$out/agent"; mkdir -p "$out/agent"
+cp "$agent_jar" "$out/agent/sonde-agent.jar"
+cp -r "$root/sonde-agent/target/lib" "$out/agent/lib"
 
 log "compiling the BPF programs, the C programs and the Java drivers"
+rm -f "$out/bpf/sysvar.bpf.o" # it includes the agent's headers, which bpf-compile.sh does not watch
 bash "$root/build/bpf-compile.sh" "$bench/bpf" "$out/bpf" "$out/gen" >&2
 bpftool gen skeleton "$out/bpf/ringprod.bpf.o" name ringprod > "$out/ringprod.skel.h"
 gcc -O2 -Wall -Wextra -I"$out" -o "$out/ring_consumer" "$bench/c/ring_consumer.c" -lbpf -lpthread
@@ -83,7 +96,7 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_start=$(foreign_links)"
   echo "perf_attached_start=$(foreign_perf)"
-  for v in ROUNDS EVENT_ROUNDS EVENT_CALLS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
+  for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS EVENT_CALLS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
       HOT_ITERATIONS HOT_WARMUP CONC16 CONC256; do
     echo "$v=${!v}"
   done
@@ -120,8 +133,14 @@ wait_quiet() { # sets quiet=1 when the machine is idle, quiet=0 when it gave up 
   done
   quiet_spent=$((quiet_spent + SECONDS - start))
 }
-# tracing attachments (perf-event and raw tracepoints, kprobes, uprobes) held by processes other than $1
-foreign_tracing() { bpftool perf show 2>/dev/null | awk -v ours="${1:-none}" '$1 == "pid" && $2 != ours' | wc -l; }
+# tracing attachments on the system-call path held by processes other than $1: programs on the syscall
+# tracepoints (raw, BTF or classic: sys_enter*, sys_exit*) and kprobes on syscall functions. These add
+# to every getppid() of the workload. Other processes' programs elsewhere (scheduler, exec, file
+# tracepoints: test suites of other sessions attach many) do not, and do not make a run repeat.
+foreign_tracing() {
+  bpftool perf show 2>/dev/null \
+    | awk -v ours="${1:-none}" '$1 == "pid" && $2 != ours && /sys_enter|sys_exit|_sys_|syscall/' | wc -l
+}
 
 # --- 1. ring buffer consumer --------------------------------------------------------------------
 ring=$out/ring.txt
@@ -220,15 +239,129 @@ for r in $(seq 1 "$EVENT_ROUNDS"); do
   # rotate the order every round, so that no configuration always runs first or after another
   for i in $(seq 0 $((n - 1))); do
     config=${configs[$(( (i + r - 1) % n ))]}
-    # a measurement with someone else's tracing program attached meanwhile is repeated (up to 3 times)
+    # a measurement with someone else's program on the system-call path attached meanwhile is repeated (up to 3 times)
     for try in 1 2 3; do
       wait_quiet
       log "per-event cost: round $r/$EVENT_ROUNDS, $config"
       result=$(run_config "$config") || exit 1
       case $result in *" foreign=0") break ;; esac
-      log "another process had a tracing program attached during the run; repeating it"
+      log "another process had a program on the system-call path during the run; repeating it"
     done
     echo "round=$r config=$config quiet=$quiet $result" >> "$event"
+  done
+done
+
+# --- 3. the syscalls probe ---------------------------------------------------------------------
+# The agent's `syscalls` probe (sonde-agent/src/main/bpf/syscalls.bpf.c: raw tracepoints sys_enter and
+# sys_exit) adds its cost to every system call on the machine. Measured like section 2, with its own
+# no-program baseline in every round: getppid() enters and exits once per call.
+sys=$out/syscalls.txt
+: > "$sys"
+# bpftrace counting the same keys as the probe's sys_enter (the issue's comparison), and bpftrace doing
+# the probe's full work (count; per-thread entry time; log2 histogram of the duration per syscall;
+# failures per cgroup, syscall and errno)
+BT_COUNT='tracepoint:raw_syscalls:sys_enter { @[cgroup, args->id] = count(); }'
+BT_FULL='tracepoint:raw_syscalls:sys_enter { @c[cgroup, args->id] = count(); @s[tid] = nsecs; } tracepoint:raw_syscalls:sys_exit /@s[tid]/ { @h[args->id] = hist(nsecs - @s[tid]); delete(@s[tid]); if (args->ret < 0) { @e[cgroup, args->id, -args->ret] = count(); } } END { clear(@s); }'
+{ echo "BT_COUNT=$BT_COUNT"; echo "BT_FULL=$BT_FULL"; } >> "$meta"
+
+# sonde_syscalls_total for getppid, summed over cgroups, from the agent's /metrics
+scrape_getppid() {
+  python3 - "$1" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode()
+print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
+              if l.startswith("sonde_syscalls_total{") and 'syscall="getppid"' in l)))
+PY
+}
+
+run_sys_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... count=... foreign=..."
+  local config=$1 pid=none line count=- foreign
+  case $config in
+    none)
+      foreign=$(foreign_tracing)
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing))) ;;
+    sonde_agent)
+      # the real agent, as bin/sonde runs it, with only the syscalls probe; it logs event=ready once
+      # attached, and detaches and exits on SIGTERM
+      taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -jar "$out/agent/sonde-agent.jar" \
+        agent --probes syscalls --web.listen-address 127.0.0.1:0 > "$out/agent.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for grep -q 'event=ready probes_up=1' "$out/agent.txt" \
+        || { kill -TERM "$pid" 2>/dev/null; cat "$out/agent.txt" >&2; die "the agent's syscalls probe did not start"; }
+      local port before after
+      port=$(sed -n 's/.*event=listening address=.*:\([0-9]*\)$/\1/p' "$out/agent.txt" | head -1)
+      before=$(scrape_getppid "$port") || die "could not scrape the agent"
+      foreign=$(foreign_tracing "$pid")
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing "$pid")))
+      after=$(scrape_getppid "$port") || die "could not scrape the agent"
+      count=$((after - before))
+      kill -TERM "$pid"
+      wait "$pid" || die "the agent did not exit cleanly: $(tail -3 "$out/agent.txt")"
+      rm -f "$attacher" ;;
+    var_*)
+      local progs
+      case $config in
+        var_hooks) progs="empty_enter empty_exit" ;;
+        var_count) progs="count_enter" ;;
+        var_count_ts) progs="count_ts_enter" ;;
+        var_full) progs="full_enter full_exit" ;;
+        var_exit_count) progs="exit_count" ;;
+      esac
+      rm -f "$ready"
+      # shellcheck disable=SC2086
+      taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" SyscallsAttach \
+        "$out/bpf/sysvar.bpf.o" "$nr" "$ready" $progs > "$out/attach.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for test -s "$ready" || { kill "$pid" 2>/dev/null; cat "$out/attach.txt" >&2; die "$config did not attach"; }
+      foreign=$(foreign_tracing "$pid")
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing "$pid")))
+      kill -TERM "$pid"
+      wait "$pid" || true
+      rm -f "$attacher"
+      count=$(sed -n 's/^count=//p' "$out/attach.txt")
+      if [ "$config" = var_hooks ]; then count=-; fi ;; # the empty programs count nothing
+    bpftrace_count|bpftrace_full)
+      local script probes map
+      if [ "$config" = bpftrace_count ]; then script=$BT_COUNT probes=1 map='@'; else script=$BT_FULL probes=2 map='@c'; fi
+      taskset -c $TOOL_CPU bpftrace -e "$script" > "$out/bpftrace.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      # attached once all its tracepoints show among the perf-event attachments of this pid
+      wait_for sh -c "[ \$(bpftool perf show 2>/dev/null | grep -c 'pid $pid .*tracepoint') -ge $probes ]" \
+        || { kill -INT "$pid" 2>/dev/null; cat "$out/bpftrace.txt" >&2; die "bpftrace did not attach"; }
+      foreign=$(foreign_tracing "$pid")
+      line=$(workload)
+      foreign=$((foreign + $(foreign_tracing "$pid")))
+      kill -INT "$pid"
+      wait "$pid" || true
+      rm -f "$attacher"
+      # getppid's entries in the count map, summed over cgroups: lines "@[cgroup, 110]: N"
+      count=$(awk -v m="$map" -v nr="$nr" '
+        index($0, m "[") == 1 { k = $0; sub(/\]:.*/, "", k); n = split(k, a, ", ");
+                               if (n == 2 && a[2] == nr) { s += $NF; hit = 1 } }
+        END { if (hit) print s }' "$out/bpftrace.txt") ;;
+  esac
+  echo "$line count=${count:--} foreign=$foreign"
+}
+
+sys_configs=(none sonde_agent bpftrace_count bpftrace_full var_hooks var_count var_count_ts var_full var_exit_count)
+n=${#sys_configs[@]}
+for r in $(seq 1 "$SYS_ROUNDS"); do
+  for i in $(seq 0 $((n - 1))); do
+    config=${sys_configs[$(( (i + r - 1) % n ))]}
+    for try in 1 2 3; do
+      wait_quiet
+      log "syscalls probe: round $r/$SYS_ROUNDS, $config"
+      result=$(run_sys_config "$config") || exit 1
+      case $result in *" foreign=0") break ;; esac
+      log "another process had a program on the system-call path during the run; repeating it"
+    done
+    echo "round=$r config=$config quiet=$quiet $result" >> "$sys"
   done
 done
 
@@ -238,5 +371,5 @@ done
   echo "perf_attached_end=$(foreign_perf)"
 } >> "$meta"
 
-python3 "$bench/report.py" "$meta" "$ring" "$event" "$RESULTS"
+python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$RESULTS"
 log "wrote $RESULTS"

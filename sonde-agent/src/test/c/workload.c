@@ -7,8 +7,20 @@
 //   workload exit            exit 0 at once
 //   workload sleep S         S nanosleep calls of 10 ms each
 //   workload eat             allocate and touch memory until killed
+//   workload blockio DEV N S print "ready", wait for a line, then: N O_DIRECT writes of S bytes to
+//                            DEV (S a multiple of 4096), then N O_DIRECT reads of them; print "done"
+//   workload hold MB MS N FILE  print "ready", wait for a line, then: touch MB MiB of memory, burn MS
+//                            ms of CPU, N O_DIRECT writes and N reads of 4 KiB on FILE; print "done",
+//                            then keep the memory and spin on the CPU until a line arrives
+//   workload spin MS CPU T   print "ready", wait for a line, then: T threads (pinned to CPU unless
+//                            it is -1) spin for MS ms of wall time; print "done"
+//   workload naps N US CPU   print "ready", wait for a line, then (pinned to CPU unless it is -1): N
+//                            sleeps of US microseconds; print "done" and wait for another line
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +109,135 @@ static int eat(void)
 	}
 }
 
+static int blockio(const char *dev, int n, int size)
+{
+	void *buf;
+	int fd = open(dev, O_RDWR | O_DIRECT);
+
+	if (fd < 0 || size <= 0 || size % 4096 || posix_memalign(&buf, 4096, size))
+		return 11;
+	memset(buf, 0x5a, size);
+	wait_for_go();
+	for (int i = 0; i < n; i++)
+		if (pwrite(fd, buf, size, (off_t)i * size) != size)
+			return 12;
+	for (int i = 0; i < n; i++)
+		if (pread(fd, buf, size, (off_t)i * size) != size)
+			return 13;
+	close(fd);
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int hold(int mb, int ms, int n, const char *file)
+{
+	struct pollfd in = {.fd = 0, .events = POLLIN};
+	volatile unsigned long spin = 0;
+	size_t size = (size_t)mb << 20;
+	void *buf;
+	char *mem;
+	int fd;
+
+	wait_for_go();
+	mem = malloc(size);
+	if (!mem)
+		return 14;
+	memset(mem, 1, size);
+	for (double t0 = cpu_ms(); cpu_ms() - t0 < ms;)
+		spin++;
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+	if (fd < 0 || posix_memalign(&buf, 4096, 4096))
+		return 15;
+	memset(buf, 0x5a, 4096);
+	for (int i = 0; i < n; i++)
+		if (pwrite(fd, buf, 4096, (off_t)i * 4096) != 4096)
+			return 16;
+	for (int i = 0; i < n; i++)
+		if (pread(fd, buf, 4096, (off_t)i * 4096) != 4096)
+			return 17;
+	close(fd);
+	printf("done\n");
+	fflush(stdout);
+	while (poll(&in, 1, 0) == 0)
+		for (int i = 0; i < 100000; i++)
+			spin++;
+	return mem[size - 1] == 1 ? 0 : 18;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		exit(19);
+}
+
+static double wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void *spin_until(void *until_ms)
+{
+	volatile unsigned long spin = 0;
+	double until = *(double *)until_ms;
+
+	while (wall_ms() < until)
+		spin++;
+	return NULL;
+}
+
+static int spin(int ms, int cpu, int threads)
+{
+	pthread_t t[64];
+	double until;
+
+	if (threads < 1 || threads > 64)
+		return 20;
+	pin(cpu); /* threads created later inherit the mask */
+	wait_for_go();
+	until = wall_ms() + ms;
+	for (int i = 1; i < threads; i++)
+		if (pthread_create(&t[i], NULL, spin_until, &until))
+			return 21;
+	spin_until(&until);
+	for (int i = 1; i < threads; i++)
+		pthread_join(t[i], NULL);
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
+
+static int naps(int n, int us, int cpu)
+{
+	struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000L};
+	char line[16];
+
+	pin(cpu);
+	wait_for_go();
+	for (int i = 0; i < n; i++)
+		syscall(SYS_nanosleep, &ts, NULL);
+	printf("done\n");
+	fflush(stdout);
+	return fgets(line, sizeof(line), stdin) ? 0 : 3;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "exit"))
@@ -107,6 +248,14 @@ int main(int argc, char **argv)
 		return sleep_ms(atoi(argv[2]));
 	if (argc == 2 && !strcmp(argv[1], "eat"))
 		return eat();
-	fprintf(stderr, "usage: workload run N M K F G | exit | sleep S | eat\n");
+	if (argc == 5 && !strcmp(argv[1], "blockio"))
+		return blockio(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv[5]);
+	if (argc == 5 && !strcmp(argv[1], "spin"))
+		return spin(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "naps"))
+		return naps(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: workload run N M K F G | exit | sleep S | eat | blockio DEV N S | hold MB MS N FILE\n");
 	return 2;
 }

@@ -39,8 +39,8 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
 
     /** The same configuration with another list of enabled probes. */
     public AgentConfig withEnabledProbes(List<String> enabled) {
-        return new AgentConfig(web, new Probes(enabled, probes.syscalls(), probes.process(), probes.files()), metrics,
-                enrichment);
+        return new AgentConfig(web, new Probes(enabled, probes.syscalls(), probes.process(), probes.files(),
+                probes.cgroups()), metrics, enrichment);
     }
 
     /**
@@ -64,12 +64,19 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      * @param syscalls settings of the syscalls probe
      * @param process settings of the process probe
      * @param files settings of the files probe
+     * @param cgroups settings of the cgroups probe
      */
-    public record Probes(List<String> enabled, Syscalls syscalls, Process process, Files files) {
+    public record Probes(List<String> enabled, Syscalls syscalls, Process process, Files files, Cgroups cgroups) {
         public Probes {
             syscalls = syscalls == null ? new Syscalls(null) : syscalls;
             process = process == null ? new Process(null) : process;
             files = files == null ? new Files() : files;
+            cgroups = cgroups == null ? new Cgroups(null, null) : cgroups;
+        }
+
+        /** Probe selection and settings with the cgroups probe's defaults. */
+        public Probes(List<String> enabled, Syscalls syscalls, Process process, Files files) {
+            this(enabled, syscalls, process, files, null);
         }
     }
 
@@ -77,10 +84,18 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      * The syscalls probe.
      *
      * @param maxEntries capacity of each of its kernel maps (distinct cgroup and syscall pairs)
+     * @param latency whether to time every syscall (sys_enter and sys_exit) for the duration histogram;
+     *     off (the default), one program on sys_exit counts calls and errors at a third of the cost
      */
-    public record Syscalls(@JsonProperty("max_entries") Integer maxEntries) {
+    public record Syscalls(@JsonProperty("max_entries") Integer maxEntries, Boolean latency) {
         public Syscalls {
             maxEntries = positive(maxEntries, 16384, "max_entries");
+            latency = latency != null && latency;
+        }
+
+        /** Settings with the default latency choice (off). */
+        public Syscalls(Integer maxEntries) {
+            this(maxEntries, null);
         }
     }
 
@@ -97,6 +112,30 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
 
     /** The files probe (no settings yet). */
     public record Files() {}
+
+    /**
+     * The cgroups probe: besides every container's cgroup it reads the cgroups these patterns select.
+     *
+     * @param include cgroup v2 paths or globs ({@code *} within one segment, {@code **} across
+     *     segments, {@code ?} one character), each starting with {@code /}
+     * @param maxCgroups the most cgroup directories one walk of the hierarchy visits
+     */
+    public record Cgroups(List<String> include, @JsonProperty("max_cgroups") Integer maxCgroups) {
+        /** Top-level systemd services: the host's daemons beside its containers. */
+        public static final List<String> DEFAULT_INCLUDE = List.of("/system.slice/*.service");
+
+        public Cgroups {
+            include = include == null ? DEFAULT_INCLUDE : include;
+            for (String pattern : include) {
+                if (pattern == null || !pattern.startsWith("/")) {
+                    throw new ConfigValueException("include", "each pattern must start with /, got \"" + pattern
+                            + "\"");
+                }
+            }
+            include = List.copyOf(include);
+            maxCgroups = positive(maxCgroups, 10_000, "max_cgroups");
+        }
+    }
 
     /**
      * The metrics exposition.
@@ -136,8 +175,11 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
     /** Settings of one probe by name, as plain values for /api/probes. */
     public Map<String, Object> settingsOf(String probe) {
         return switch (probe) {
-            case "syscalls" -> Map.of("max_entries", probes.syscalls().maxEntries());
+            case "syscalls" -> Map.of("max_entries", probes.syscalls().maxEntries(), "latency",
+                    probes.syscalls().latency());
             case "process" -> Map.of("event_log_size", probes.process().eventLogSize());
+            case "cgroups" -> Map.of("include", probes.cgroups().include(), "max_cgroups",
+                    probes.cgroups().maxCgroups());
             default -> Map.of();
         };
     }

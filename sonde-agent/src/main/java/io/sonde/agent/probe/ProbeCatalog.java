@@ -21,6 +21,9 @@ public final class ProbeCatalog {
         PROBES.put("syscalls", SyscallsProbe::new);
         PROBES.put("process", ProcessProbe::new);
         PROBES.put("files", FilesProbe::new);
+        PROBES.put("sched", SchedProbe::new);
+        PROBES.put("cgroups", CgroupsProbe::new);
+        PROBES.put("block", BlockProbe::new);
     }
 
     /** The names of every built-in probe, in start order. */

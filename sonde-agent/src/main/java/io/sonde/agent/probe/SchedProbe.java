@@ -1,0 +1,186 @@
+package io.sonde.agent.probe;
+
+import io.sonde.agent.metrics.CounterFamily;
+import io.sonde.agent.metrics.Log2Histogram;
+import io.sonde.bpf.BpfException;
+import io.sonde.bpf.BpfMap;
+import io.sonde.bpf.BpfObject;
+import io.sonde.bpf.Program;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SchedProbe measures, per cgroup, how long runnable tasks wait for a CPU (run-queue latency: from
+ * wakeup, or from being preempted while runnable, to running again), how much CPU time they use, and
+ * how often they are switched out, voluntarily (they blocked) or not. Kernel side: sched.bpf.c and
+ * sched.h, on sched_wakeup, sched_wakeup_new and sched_switch: BTF tracepoints where the kernel takes
+ * them, raw tracepoints otherwise (the same object carries both variants; one is loaded).
+ *
+ * <p>CPU time is the growth of each task's {@code se.sum_exec_runtime}, charged to its cgroup when it
+ * is switched out: exactly what the kernel charges to the cgroup's {@code cpu.stat usage_usec}. The
+ * runtime of tasks still running is added at scrape time ({@link SchedCpuTime}).
+ *
+ * <p>Map layouts (sched.h): {@code cgroup_cpu}, per-CPU hash by cgroup id of {cpu_ns, voluntary,
+ * involuntary} u64; {@code runq_latency}, per-CPU hash by cgroup id of {slots u64[40], sum_ns u64};
+ * {@code running}, per-CPU array of one {seq, cgroup_id, charged, since u64, pid u32, pad u32}.
+ */
+public final class SchedProbe extends BpfProbe {
+    /** The hooks a variant of the probe uses; the suffix names its programs in sched.bpf.c. */
+    public enum Hooks {
+        BTF_TRACEPOINTS("_btf", "BTF tracepoints"),
+        RAW_TRACEPOINTS("_raw", "raw tracepoints");
+
+        private final String suffix;
+        private final String description;
+
+        Hooks(String suffix, String description) {
+            this.suffix = suffix;
+            this.description = description;
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.sched");
+    private static final String[] PROGRAMS = {"wakeup", "wakeup_new", "switch"};
+    private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
+
+    private final Hooks forced;
+    private volatile Hooks hooks;
+    private final SchedCpuTime cpuTime = new SchedCpuTime();
+
+    /** The probe on BTF tracepoints where the kernel takes them, else on raw tracepoints. */
+    public SchedProbe() {
+        this(null);
+    }
+
+    /** The probe on the given hooks only (tests use it to run the fallback). */
+    SchedProbe(Hooks forced) {
+        super("sched", "/bpf/sched.bpf.o");
+        this.forced = forced;
+    }
+
+    @Override
+    public String description() {
+        Hooks h = hooks;
+        return "run-queue latency, CPU time and context switches per cgroup (" + (h == null
+                ? "BTF tracepoints, or raw tracepoints where those fail," : h.description)
+                + " sched_wakeup, sched_wakeup_new, sched_switch)";
+    }
+
+    /** The hooks in use, or null before start. */
+    public Hooks hooks() {
+        return hooks;
+    }
+
+    /**
+     * Starts on BTF tracepoints, falling back to raw tracepoints when those fail to load or attach. By
+     * trying, not by libbpf's probe of the tracing program type: that asks for fentry, which a kernel
+     * may refuse while it takes BTF tracepoints (ours does).
+     */
+    @Override
+    public void start(ProbeContext ctx) {
+        List<Hooks> candidates = forced != null ? List.of(forced) : List.of(Hooks.values());
+        BpfException failure = null;
+        for (Hooks h : candidates) {
+            hooks = h;
+            try {
+                super.start(ctx);
+                return;
+            } catch (BpfException e) {
+                failure = e;
+                LOG.log(System.Logger.Level.INFO, "event=probe_variant_failed probe=sched hooks=\"{0}\" reason=\"{1}\"",
+                        h.description, String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                                .replace('"', '\''));
+            }
+        }
+        throw failure;
+    }
+
+    @Override
+    protected void configure(BpfObject object) {
+        for (Hooks h : Hooks.values()) {
+            for (String p : PROGRAMS) {
+                object.program(p + h.suffix).setAutoload(h == hooks);
+            }
+        }
+        if (hooks == Hooks.BTF_TRACEPOINTS) {
+            object.map("tasks_by_tid").resize(1); // unused: what the probe keeps on tasks is in task storage
+        }
+    }
+
+    @Override
+    protected List<Attachment> attachments() {
+        return Arrays.stream(PROGRAMS).map(p -> Attachment.of(p + hooks.suffix, Program::attach)).toList();
+    }
+
+    @Override
+    public MultiCollector metrics() {
+        return this::collect;
+    }
+
+    private MetricSnapshots collect() {
+        CounterFamily cpu = new CounterFamily("sonde_cpu_seconds", "CPU time used by the tasks of a cgroup "
+                + "(sched_switch; the runtime of running tasks added at scrape time).", context.budget(), "cgroup",
+                "container");
+        CounterFamily switches = new CounterFamily("sonde_context_switches", "Tasks of a cgroup switched out, "
+                + "voluntary (blocked) or involuntary (still runnable) (sched_switch).", context.budget(), "cgroup",
+                "container", "kind");
+        Log2Histogram latency = new Log2Histogram("sonde_runqueue_latency_seconds", "Time tasks of a cgroup spent "
+                + "runnable before running: from wakeup or preemption to being switched in (sched_wakeup, "
+                + "sched_wakeup_new, sched_switch).", context.budget(), "cgroup", "container");
+        BpfMap cpuMap = map("cgroup_cpu");
+        BpfMap runq = map("runq_latency");
+        BpfMap running = map("running");
+        if (cpuMap != null) {
+            Attribution attribution = context.attribution();
+            try {
+                byte[] before = cpuTime.slots(running);
+                Map<Long, Long> cpuNanos = new LinkedHashMap<>();
+                for (BpfMap.Entry e : cpuMap.entries()) {
+                    long cgroupId = BpfMap.longAt(e.key(), 0);
+                    if (attribution.cgroupGone(cgroupId)) {
+                        cpuMap.delete(e.key());
+                        continue;
+                    }
+                    String cgroup = attribution.cgroupPath(cgroupId);
+                    String container = attribution.container(cgroup);
+                    cpuNanos.merge(cgroupId, cpuMap.sumPerCpu(e.value(), 0), Long::sum);
+                    switches.add(cpuMap.sumPerCpu(e.value(), 8), cgroup, container, "voluntary");
+                    switches.add(cpuMap.sumPerCpu(e.value(), 16), cgroup, container, "involuntary");
+                }
+                cpuTime.current(running, before, cpuNanos, attribution::cgroupGone).forEach((cgroupId, ns) -> {
+                    String cgroup = attribution.cgroupPath(cgroupId);
+                    cpu.add(ns / 1e9, cgroup, attribution.container(cgroup));
+                });
+                for (BpfMap.Entry e : runq.entries()) {
+                    long cgroupId = BpfMap.longAt(e.key(), 0);
+                    if (attribution.cgroupGone(cgroupId)) {
+                        runq.delete(e.key());
+                        continue;
+                    }
+                    long[] slots = new long[Log2Histogram.SLOTS];
+                    long sum = 0;
+                    ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
+                    for (int at = 0; at + HIST_BYTES <= e.value().length; at += HIST_BYTES) {
+                        for (int s = 0; s < Log2Histogram.SLOTS; s++) {
+                            slots[s] += v.getLong(at + s * 8);
+                        }
+                        sum += v.getLong(at + Log2Histogram.SLOTS * 8);
+                    }
+                    String cgroup = attribution.cgroupPath(cgroupId);
+                    latency.add(slots, sum, cgroup, attribution.container(cgroup));
+                }
+            } catch (RuntimeException e) {
+                context.self().mapError("cgroup_cpu", "read");
+            }
+        }
+        return MetricSnapshots.of(cpu.snapshot(), switches.snapshot(), latency.snapshot());
+    }
+}
