@@ -161,6 +161,29 @@ public abstract class BpfProbe implements Probe {
         return o.map("insert_failures").sumLong(0);
     }
 
+    /** Receives one map entry whose key starts with a cgroup id, with the cgroup's labels. */
+    protected interface CgroupEntry {
+        void accept(String cgroup, String container, java.nio.ByteBuffer key, byte[] value);
+    }
+
+    /**
+     * Reads every entry of a map whose key starts with a cgroup id (u64), hands the live ones to the
+     * handler with their cgroup path and container, and deletes the entries of removed cgroups.
+     */
+    protected void forEachCgroupEntry(BpfMap map, CgroupEntry handler) {
+        Attribution a = context.attribution();
+        for (BpfMap.Entry e : map.entries()) {
+            java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(e.key()).order(java.nio.ByteOrder.nativeOrder());
+            long id = key.getLong(0);
+            if (a.cgroupGone(id)) {
+                map.delete(e.key());
+                continue;
+            }
+            String cgroup = a.cgroupPath(id);
+            handler.accept(cgroup, a.container(cgroup), key, e.value());
+        }
+    }
+
     /** Stops consumers the probe started; called before the object closes. */
     protected void stopping() {}
 

@@ -10,8 +10,6 @@ import io.sonde.bpf.Program;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,24 +62,15 @@ public final class FilesProbe extends BpfProbe {
                 + "and errno.", context.budget(), "cgroup", "container", "errno");
         BpfMap map = map("file_opens");
         if (map != null) {
-            Attribution attribution = context.attribution();
             try {
-                for (BpfMap.Entry e : map.entries()) {
-                    ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
-                    long cgroupId = k.getLong(0);
-                    int err = k.getInt(8);
-                    if (attribution.cgroupGone(cgroupId)) {
-                        map.delete(e.key());
-                        continue;
-                    }
-                    String cgroup = attribution.cgroupPath(cgroupId);
-                    String container = attribution.container(cgroup);
-                    long n = map.sumPerCpu(e.value(), 0);
+                forEachCgroupEntry(map, (cgroup, container, k, v) -> {
+                    long n = map.sumPerCpu(v, 0);
                     opens.add(n, cgroup, container);
+                    int err = k.getInt(8);
                     if (err != 0) {
                         errors.add(n, cgroup, container, Errno.name(err));
                     }
-                }
+                });
             } catch (RuntimeException e) {
                 context.self().mapError("file_opens", "read");
             }

@@ -137,41 +137,19 @@ public final class ProcessProbe extends BpfProbe {
     }
 
     private void read(CounterFamily execs, CounterFamily forks, CounterFamily exits, CounterFamily ooms) {
-        Attribution a = context.attribution();
         BpfMap execMap = map("exec_counts");
-        for (BpfMap.Entry e : execMap.entries()) {
-            ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
-            long id = k.getLong(0);
-            if (a.cgroupGone(id)) {
-                execMap.delete(e.key());
-                continue;
-            }
-            String cgroup = a.cgroupPath(id);
-            execs.add(execMap.sumPerCpu(e.value(), 0), cgroup, a.container(cgroup), comm(e.key(), 8));
-        }
+        forEachCgroupEntry(execMap, (cgroup, container, k, v) -> execs.add(execMap.sumPerCpu(v, 0), cgroup, container,
+                comm(k.array(), 8)));
         BpfMap forkMap = map("fork_counts");
-        for (BpfMap.Entry e : forkMap.entries()) {
-            long id = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder()).getLong(0);
-            if (a.cgroupGone(id)) {
-                forkMap.delete(e.key());
-                continue;
-            }
-            String cgroup = a.cgroupPath(id);
-            forks.add(forkMap.sumPerCpu(e.value(), 0), cgroup, a.container(cgroup));
-        }
+        forEachCgroupEntry(forkMap, (cgroup, container, k, v) -> forks.add(forkMap.sumPerCpu(v, 0), cgroup,
+                container));
         BpfMap exitMap = map("exit_counts");
-        for (BpfMap.Entry e : exitMap.entries()) {
-            ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
-            long id = k.getLong(0);
-            if (a.cgroupGone(id)) {
-                exitMap.delete(e.key());
-                continue;
-            }
+        forEachCgroupEntry(exitMap, (cgroup, container, k, v) -> {
             int reason = k.getInt(8);
             String label = reason == 0 ? "normal" : reason == 1 ? "error" : SignalName.of(reason & 0xff);
-            String cgroup = a.cgroupPath(id);
-            exits.add(exitMap.sumPerCpu(e.value(), 0), cgroup, a.container(cgroup), label);
-        }
+            exits.add(exitMap.sumPerCpu(v, 0), cgroup, container, label);
+        });
+        Attribution a = context.attribution();
         BpfMap oomMap = map("oom_counts");
         for (BpfMap.Entry e : oomMap.entries()) {
             long id = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder()).getLong(0);

@@ -87,31 +87,13 @@ public final class SyscallsProbe extends BpfProbe {
             return MetricSnapshots.of(calls.snapshot(), failed.snapshot(), duration.snapshot());
         }
         TreeSet<Integer> seen = new TreeSet<>();
-        Attribution attribution = context.attribution();
         try {
-            for (BpfMap.Entry e : counts.entries()) {
-                ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
-                long cgroupId = k.getLong(0);
-                int nr = k.getInt(8);
-                if (attribution.cgroupGone(cgroupId)) {
-                    counts.delete(e.key());
-                    continue;
-                }
-                String cgroup = attribution.cgroupPath(cgroupId);
-                calls.add(counts.sumPerCpu(e.value(), 0), cgroup, attribution.container(cgroup), table.name(nr));
-                seen.add(nr);
-            }
-            for (BpfMap.Entry e : errors.entries()) {
-                ByteBuffer k = ByteBuffer.wrap(e.key()).order(ByteOrder.nativeOrder());
-                long cgroupId = k.getLong(0);
-                if (attribution.cgroupGone(cgroupId)) {
-                    errors.delete(e.key());
-                    continue;
-                }
-                String cgroup = attribution.cgroupPath(cgroupId);
-                failed.add(errors.sumPerCpu(e.value(), 0), cgroup, attribution.container(cgroup),
-                        table.name(k.getInt(8)), Errno.name(k.getInt(12)));
-            }
+            forEachCgroupEntry(counts, (cgroup, container, k, v) -> {
+                calls.add(counts.sumPerCpu(v, 0), cgroup, container, table.name(k.getInt(8)));
+                seen.add(k.getInt(8));
+            });
+            forEachCgroupEntry(errors, (cgroup, container, k, v) -> failed.add(errors.sumPerCpu(v, 0), cgroup,
+                    container, table.name(k.getInt(8)), Errno.name(k.getInt(12))));
             for (int nr : latency() ? seen : java.util.Set.<Integer>of()) {
                 byte[] value = latency.lookup(BpfMap.intBytes(nr));
                 if (value == null) {
