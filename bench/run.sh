@@ -7,17 +7,24 @@
 #   2. per-event cost: getppid() with no program, with Sonde's counting program on a tracepoint, a raw
 #      tracepoint and a BTF tracepoint, and with bpftrace counting the same;
 #   3. the syscalls probe: getppid() with no program, under the real agent running only its `syscalls`
-#      probe, under bpftrace counting the same keys (cgroup, syscall id) and under bpftrace doing the
-#      probe's full work, and under cut-down copies of the probe (bench/bpf/sysvar.bpf.c) that show
-#      where its cost goes.
+#      probe (default: counts from sys_exit; and with latency on), under bpftrace counting the same
+#      keys (cgroup, syscall id) and under bpftrace doing the latency-on work, and under two cut-down
+#      programs (bench/bpf/sysvar.bpf.c) that show where the latency-on cost goes;
+#   4. the sched probe: a ping-pong between two threads on one CPU (bench/c/pingpong.c: 2 wakeups and
+#      2 context switches per round trip) with no program, under the real agent running only its
+#      `sched` probe, under bpftrace doing the same run-queue latency histogram per cgroup, and under
+#      empty programs on the probe's three tracepoints (bench/bpf/schedvar.bpf.c).
 #
 # Needs root, a kernel with BTF, and: a JDK 22+ (build/java-home.sh finds it), maven, gcc, clang,
-# bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 5 minutes on a quiet machine, up to 2 more
+# bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 6 minutes on a quiet machine, up to 2 more
 # when it has to wait for other work to settle.
 #
 # Environment: ROUNDS (ring, default 5), EVENT_ROUNDS (per-event, default 7), SYS_ROUNDS (syscalls
-# probe, default EVENT_ROUNDS), EVENT_CALLS (sections 2 and 3, default 5000000), SKIP_BUILD=1 (use the existing sonde-bpf and sonde-agent builds),
-# RESULTS (output file, default bench/RESULTS.md).
+# probe, default EVENT_ROUNDS), EVENT_CALLS (sections 2 and 3, default 5000000), SCHED_ROUNDS (sched
+# probe, default EVENT_ROUNDS), ROUND_TRIPS (section 4, default 200000), SKIP_BUILD=1 (use the existing
+# sonde-bpf and sonde-agent builds),
+# RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4": the sections to run; a
+# section left out keeps its raw results from the last run in bench/out, for trying one section).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
@@ -26,7 +33,11 @@ ROUNDS=${ROUNDS:-5}
 EVENT_ROUNDS=${EVENT_ROUNDS:-7}
 EVENT_CALLS=${EVENT_CALLS:-5000000}
 SYS_ROUNDS=${SYS_ROUNDS:-$EVENT_ROUNDS}
+SCHED_ROUNDS=${SCHED_ROUNDS:-$EVENT_ROUNDS}
+ROUND_TRIPS=${ROUND_TRIPS:-200000}
 RESULTS=${RESULTS:-$bench/RESULTS.md}
+SECTIONS=${SECTIONS:-1 2 3 4}
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
 # the 64 MiB ring), timed and untimed fills. Drain, hot: fills of ~0.5 MB that stay in L2. Concurrent:
 # records produced while the consumer polls.
@@ -76,6 +87,7 @@ bash "$root/build/bpf-compile.sh" "$bench/bpf" "$out/bpf" "$out/gen" >&2
 bpftool gen skeleton "$out/bpf/ringprod.bpf.o" name ringprod > "$out/ringprod.skel.h"
 gcc -O2 -Wall -Wextra -I"$out" -o "$out/ring_consumer" "$bench/c/ring_consumer.c" -lbpf -lpthread
 gcc -O2 -Wall -Wextra -o "$out/getppid_loop" "$bench/c/getppid_loop.c"
+gcc -O2 -Wall -Wextra -o "$out/pingpong" "$bench/c/pingpong.c" -lpthread
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$out/lib/sonde-bpf.jar" "$bench"/java/*.java
 
 # --- machine ------------------------------------------------------------------------------------
@@ -96,7 +108,7 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_start=$(foreign_links)"
   echo "perf_attached_start=$(foreign_perf)"
-  for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS EVENT_CALLS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
+  for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
       HOT_ITERATIONS HOT_WARMUP CONC16 CONC256; do
     echo "$v=${!v}"
   done
@@ -144,13 +156,14 @@ foreign_tracing() {
 
 # --- 1. ring buffer consumer --------------------------------------------------------------------
 ring=$out/ring.txt
-: > "$ring"
+if want 1; then : > "$ring"; fi
 run_java_ring() {
   "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" RingBench "$out/bpf/ringprod.bpf.o" $ring_args
 }
 run_c_ring() {
   "$out/ring_consumer" $ring_args
 }
+want 1 || ROUNDS=0
 for r in $(seq 1 "$ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then order="java c"; else order="c java"; fi
   for who in $order; do
@@ -162,7 +175,7 @@ done
 
 # --- 2. per-event cost --------------------------------------------------------------------------
 event=$out/event.txt
-: > "$event"
+if want 2; then : > "$event"; fi
 nr=$("$out/getppid_loop" --nr)
 ready=$out/ready
 attacher=$out/attacher.pid
@@ -235,6 +248,7 @@ run_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... coun
 
 configs=(none sonde_tp sonde_raw sonde_btf bpftrace_tp bpftrace_raw)
 n=${#configs[@]}
+want 2 || EVENT_ROUNDS=0
 for r in $(seq 1 "$EVENT_ROUNDS"); do
   # rotate the order every round, so that no configuration always runs first or after another
   for i in $(seq 0 $((n - 1))); do
@@ -252,11 +266,12 @@ for r in $(seq 1 "$EVENT_ROUNDS"); do
 done
 
 # --- 3. the syscalls probe ---------------------------------------------------------------------
-# The agent's `syscalls` probe (sonde-agent/src/main/bpf/syscalls.bpf.c: raw tracepoints sys_enter and
-# sys_exit) adds its cost to every system call on the machine. Measured like section 2, with its own
+# The agent's `syscalls` probe (sonde-agent/src/main/bpf/syscalls.bpf.c) adds its cost to every system
+# call on the machine: by default one program on tp_btf/sys_exit (calls and errors), with latency on
+# (configuration file) raw tracepoints sys_enter and sys_exit. Measured like section 2, with its own
 # no-program baseline in every round: getppid() enters and exits once per call.
 sys=$out/syscalls.txt
-: > "$sys"
+if want 3; then : > "$sys"; fi
 # bpftrace counting the same keys as the probe's sys_enter (the issue's comparison), and bpftrace doing
 # the probe's full work (count; per-thread entry time; log2 histogram of the duration per syscall;
 # failures per cgroup, syscall and errno)
@@ -274,6 +289,28 @@ print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
 PY
 }
 
+# starts the real agent, as bin/sonde runs it, on the tool CPU with only probe $1 (more arguments are
+# passed on); it logs event=ready once attached. Sets agent_pid and agent_port.
+start_agent() {
+  local probe=$1; shift
+  taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -jar "$out/agent/sonde-agent.jar" \
+    agent --probes "$probe" --web.listen-address 127.0.0.1:0 "$@" > "$out/agent.txt" 2>&1 &
+  agent_pid=$!
+  echo "$agent_pid" > "$attacher"
+  wait_for grep -q 'event=ready probes_up=1' "$out/agent.txt" \
+    || { kill -TERM "$agent_pid" 2>/dev/null; cat "$out/agent.txt" >&2; die "the agent's $probe probe did not start"; }
+  agent_port=$(sed -n 's/.*event=listening address=.*:\([0-9]*\)$/\1/p' "$out/agent.txt" | head -1)
+}
+# stops it with SIGTERM: it detaches and must exit 0
+stop_agent() {
+  kill -TERM "$agent_pid"
+  wait "$agent_pid" || die "the agent did not exit cleanly: $(tail -3 "$out/agent.txt")"
+  rm -f "$attacher"
+}
+# the configuration file that turns the syscalls probe's duration histogram on
+latency_yaml=$out/syscalls-latency.yaml
+printf 'probes:\n  syscalls:\n    latency: true\n' > "$latency_yaml"
+
 run_sys_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... count=... foreign=..."
   local config=$1 pid=none line count=- foreign
   case $config in
@@ -281,26 +318,21 @@ run_sys_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... 
       foreign=$(foreign_tracing)
       line=$(workload)
       foreign=$((foreign + $(foreign_tracing))) ;;
-    sonde_agent)
-      # the real agent, as bin/sonde runs it, with only the syscalls probe; it logs event=ready once
-      # attached, and detaches and exits on SIGTERM
-      taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -jar "$out/agent/sonde-agent.jar" \
-        agent --probes syscalls --web.listen-address 127.0.0.1:0 > "$out/agent.txt" 2>&1 &
-      pid=$!
-      echo "$pid" > "$attacher"
-      wait_for grep -q 'event=ready probes_up=1' "$out/agent.txt" \
-        || { kill -TERM "$pid" 2>/dev/null; cat "$out/agent.txt" >&2; die "the agent's syscalls probe did not start"; }
-      local port before after
-      port=$(sed -n 's/.*event=listening address=.*:\([0-9]*\)$/\1/p' "$out/agent.txt" | head -1)
-      before=$(scrape_getppid "$port") || die "could not scrape the agent"
+    sonde_agent|sonde_latency)
+      # the real agent, as bin/sonde runs it, with only the syscalls probe: by default (one program on
+      # tp_btf/sys_exit counting calls and errors) or with latency on (sys_enter + sys_exit, durations)
+      local args=()
+      if [ "$config" = sonde_latency ]; then args=(--config.file "$latency_yaml"); fi
+      start_agent syscalls "${args[@]}"
+      pid=$agent_pid
+      local before after
+      before=$(scrape_getppid "$agent_port") || die "could not scrape the agent"
       foreign=$(foreign_tracing "$pid")
       line=$(workload)
       foreign=$((foreign + $(foreign_tracing "$pid")))
-      after=$(scrape_getppid "$port") || die "could not scrape the agent"
+      after=$(scrape_getppid "$agent_port") || die "could not scrape the agent"
       count=$((after - before))
-      kill -TERM "$pid"
-      wait "$pid" || die "the agent did not exit cleanly: $(tail -3 "$out/agent.txt")"
-      rm -f "$attacher" ;;
+      stop_agent ;;
     var_*)
       local progs
       case $config in
@@ -349,8 +381,9 @@ run_sys_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... 
   echo "$line count=${count:--} foreign=$foreign"
 }
 
-sys_configs=(none sonde_agent bpftrace_count bpftrace_full var_hooks var_count var_count_ts var_full var_exit_count)
+sys_configs=(none sonde_agent sonde_latency bpftrace_count bpftrace_full var_hooks var_count_ts)
 n=${#sys_configs[@]}
+want 3 || SYS_ROUNDS=0
 for r in $(seq 1 "$SYS_ROUNDS"); do
   for i in $(seq 0 $((n - 1))); do
     config=${sys_configs[$(( (i + r - 1) % n ))]}
@@ -365,11 +398,112 @@ for r in $(seq 1 "$SYS_ROUNDS"); do
   done
 done
 
+# --- 4. the sched probe ------------------------------------------------------------------------
+# The agent's `sched` probe (sonde-agent/src/main/bpf/sched.bpf.c: BTF tracepoints sched_wakeup,
+# sched_wakeup_new, sched_switch) adds its cost to every wakeup and context switch on the machine.
+# Workload: bench/c/pingpong.c, two threads pinned to CPU 1 passing a byte back and forth over two
+# pipes: each round trip is 2 wakeups and 2 context switches, all on CPU 1, so the programs run in
+# the workload's threads. Its own no-program baseline in every round.
+sched=$out/sched.txt
+if want 4; then : > "$sched"; fi
+# bpftrace doing the same run-queue latency histogram per cgroup: stamp a task when it is woken or
+# switched out still runnable (prev_state 0, or TASK_REPORT_MAX = 256 when preempted: the low byte
+# is 0), histogram the wait when it is switched in. `cgroup` is the current task's cgroup, at
+# sched_switch that of prev, not of next: bpftrace cannot read next's (a known inexactness).
+BT_SCHED='tracepoint:sched:sched_wakeup,tracepoint:sched:sched_wakeup_new { @q[args->pid] = nsecs; } tracepoint:sched:sched_switch { if ((args->prev_state & 255) == 0) { @q[args->prev_pid] = nsecs; } $t = @q[args->next_pid]; if ($t) { @h[cgroup] = hist(nsecs - $t); delete(@q[args->next_pid]); } } END { clear(@q); }'
+echo "BT_SCHED=$BT_SCHED" >> "$meta"
+# programs of other processes on the scheduler tracepoints (raw or classic), which would add to every
+# switch of the workload
+foreign_sched() {
+  bpftool perf show 2>/dev/null \
+    | awk -v ours="${1:-none}" '$1 == "pid" && $2 != ours && /sched_switch|sched_wakeup/' | wc -l
+}
+pingpong() { "$out/pingpong" "$ROUND_TRIPS" $WORK_CPU; }
+
+# the sum of a metric family's samples (all cgroups and labels) from the agent's /metrics
+scrape_sum() {
+  python3 - "$1" "$2" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode()
+print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
+              if l.startswith(sys.argv[2] + "{") or l.startswith(sys.argv[2] + " "))))
+PY
+}
+
+run_sched_config() { # prints the pingpong line, then "count=... waits=... foreign=..."
+  local config=$1 pid=none line count=- waits=- foreign
+  case $config in
+    none)
+      foreign=$(foreign_sched)
+      line=$(pingpong)
+      foreign=$((foreign + $(foreign_sched))) ;;
+    sonde_agent)
+      start_agent sched
+      pid=$agent_pid
+      local s0 s1 w0 w1
+      s0=$(scrape_sum "$agent_port" sonde_context_switches_total) || die "could not scrape the agent"
+      w0=$(scrape_sum "$agent_port" sonde_runqueue_latency_seconds_count) || die "could not scrape the agent"
+      foreign=$(foreign_sched "$pid")
+      line=$(pingpong)
+      foreign=$((foreign + $(foreign_sched "$pid")))
+      s1=$(scrape_sum "$agent_port" sonde_context_switches_total) || die "could not scrape the agent"
+      w1=$(scrape_sum "$agent_port" sonde_runqueue_latency_seconds_count) || die "could not scrape the agent"
+      count=$((s1 - s0)) waits=$((w1 - w0))
+      stop_agent ;;
+    var_empty)
+      # attribution: empty programs on the probe's three BTF tracepoints, the floor of its design
+      rm -f "$ready"
+      taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" ProgsAttach \
+        "$out/bpf/schedvar.bpf.o" "$ready" empty_wakeup empty_wakeup_new empty_switch > "$out/attach.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for test -s "$ready" || { kill "$pid" 2>/dev/null; cat "$out/attach.txt" >&2; die "$config did not attach"; }
+      foreign=$(foreign_sched "$pid")
+      line=$(pingpong)
+      foreign=$((foreign + $(foreign_sched "$pid")))
+      kill -TERM "$pid"
+      wait "$pid" || true
+      rm -f "$attacher" ;;
+    bpftrace)
+      taskset -c $TOOL_CPU bpftrace -e "$BT_SCHED" > "$out/bpftrace.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for sh -c "[ \$(bpftool perf show 2>/dev/null | grep -c 'pid $pid .*tracepoint') -ge 3 ]" \
+        || { kill -INT "$pid" 2>/dev/null; cat "$out/bpftrace.txt" >&2; die "bpftrace did not attach"; }
+      foreign=$(foreign_sched "$pid")
+      line=$(pingpong)
+      foreign=$((foreign + $(foreign_sched "$pid")))
+      kill -INT "$pid"
+      wait "$pid" || true
+      rm -f "$attacher"
+      # the waits in all the printed histograms: lines "[1K, 2K)   123 |@@@|"
+      waits=$(awk '/^\[/ { sub(/^\[[^)]*\) */, ""); s += $1; hit = 1 } END { if (hit) print s }' "$out/bpftrace.txt") ;;
+  esac
+  echo "$line count=${count:--} waits=${waits:--} foreign=$foreign"
+}
+
+sched_configs=(none sonde_agent bpftrace var_empty)
+n=${#sched_configs[@]}
+want 4 || SCHED_ROUNDS=0
+for r in $(seq 1 "$SCHED_ROUNDS"); do
+  for i in $(seq 0 $((n - 1))); do
+    config=${sched_configs[$(( (i + r - 1) % n ))]}
+    for try in 1 2 3; do
+      wait_quiet
+      log "sched probe: round $r/$SCHED_ROUNDS, $config"
+      result=$(run_sched_config "$config") || exit 1
+      case $result in *" foreign=0") break ;; esac
+      log "another process had a program on the scheduler tracepoints during the run; repeating it"
+    done
+    echo "round=$r config=$config quiet=$quiet $result" >> "$sched"
+  done
+done
+
 {
   echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_end=$(foreign_links)"
   echo "perf_attached_end=$(foreign_perf)"
 } >> "$meta"
 
-python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$RESULTS"
+python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$sched" "$RESULTS"
 log "wrote $RESULTS"

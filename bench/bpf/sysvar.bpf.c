@@ -6,7 +6,7 @@
 //   count_enter           sys_enter: count per {cgroup id, syscall nr} in the per-CPU hash; no sys_exit
 //   count_ts_enter        sys_enter as the agent's (count + entry timestamp in task storage); no sys_exit
 //   full_enter/full_exit  the agent's two programs, unchanged
-//   exit_count            a proposal, not the agent's: one program on sys_exit only (tp_btf), counting
+//   exit_count            proposed here, since made the agent's default (sys_exit_count): one program on sys_exit only (tp_btf), counting
 //                         calls per {cgroup id, nr} (nr read from the registers) and failures per
 //                         {cgroup, nr, errno}; no duration (exit_count_raw: the same on raw_tp)
 //

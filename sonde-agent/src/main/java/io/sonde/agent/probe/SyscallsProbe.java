@@ -77,7 +77,8 @@ public final class SyscallsProbe extends BpfProbe {
         BpfMap errors = map("syscall_errors");
         BpfMap latency = map("syscall_latency");
         CounterFamily calls = new CounterFamily("sonde_syscalls", "System calls made, per cgroup and syscall "
-                + "(raw tracepoint sys_enter).", context.budget(), "cgroup", "container", "syscall");
+                + "(BTF tracepoint sys_exit; with latency on, raw tracepoint sys_enter).", context.budget(), "cgroup",
+                "container", "syscall");
         CounterFamily failed = new CounterFamily("sonde_syscall_errors", "System calls that returned an error, per "
                 + "cgroup, syscall and errno (raw tracepoint sys_exit).", context.budget(), "cgroup", "container",
                 "syscall", "errno");
