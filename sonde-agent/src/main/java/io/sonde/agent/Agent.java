@@ -2,6 +2,7 @@ package io.sonde.agent;
 
 import io.sonde.agent.config.AgentConfig;
 import io.sonde.agent.config.ListenAddress;
+import io.sonde.agent.metrics.AgentFootprint;
 import io.sonde.agent.metrics.SelfMetrics;
 import io.sonde.agent.metrics.SeriesBudget;
 import io.sonde.agent.probe.Attribution;
@@ -9,6 +10,7 @@ import io.sonde.agent.probe.Probe;
 import io.sonde.agent.probe.ProbeCatalog;
 import io.sonde.agent.probe.ProbeContext;
 import io.sonde.agent.probe.ProbeSupervisor;
+import io.sonde.agent.probe.ProgramCostSampler;
 import io.sonde.agent.web.WebServer;
 import io.sonde.bpf.Kernel;
 
@@ -17,7 +19,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Agent wires the running agent together: the metrics registry, the probes under their supervisor,
@@ -37,11 +41,13 @@ public final class Agent implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final ProbeSupervisor supervisor;
     private final WebServer web;
+    private final ProgramCostSampler cost;
 
-    private Agent(PrometheusRegistry registry, ProbeSupervisor supervisor, WebServer web) {
+    private Agent(PrometheusRegistry registry, ProbeSupervisor supervisor, WebServer web, ProgramCostSampler cost) {
         this.registry = registry;
         this.supervisor = supervisor;
         this.web = web;
+        this.cost = cost;
     }
 
     /** Starts the web server and every enabled probe. */
@@ -58,15 +64,22 @@ public final class Agent implements AutoCloseable {
         ProbeSupervisor supervisor = new ProbeSupervisor(probes, new ProbeContext(config, attribution, budget, self),
                 registry);
         self.probes(supervisor);
+        ProgramCostSampler cost = new ProgramCostSampler(supervisor, config.overhead());
+        registry.register(cost);
         InetSocketAddress parsed = ListenAddress.parse(config.web().listenAddress(), "web.listen_address");
         InetSocketAddress bind = parsed.isUnresolved() ? new InetSocketAddress(parsed.getHostString(),
                 parsed.getPort()) : parsed;
-        WebServer web = WebServer.start(bind, registry, supervisor::ready, supervisor::describe);
+        WebServer web = WebServer.start(bind, registry, supervisor::ready, supervisor::describe, () -> {
+            Map<String, Object> agent = new LinkedHashMap<>(AgentFootprint.read());
+            agent.put("program_cost", cost.describe());
+            return agent;
+        });
         LOG.log(System.Logger.Level.INFO, "event=listening address={0}", web.address());
         supervisor.startAll();
+        cost.start();
         LOG.log(System.Logger.Level.INFO, "event=ready probes_up={0} probes={1}",
                 supervisor.up().values().stream().filter(b -> b).count(), names.size());
-        return new Agent(registry, supervisor, web);
+        return new Agent(registry, supervisor, web, cost);
     }
 
     /** The address the web server listens on. */
@@ -84,10 +97,16 @@ public final class Agent implements AutoCloseable {
         return supervisor;
     }
 
-    /** Stops serving, then detaches every link and frees every map. */
+    /** The sampler of the probes' kernel-program cost. */
+    public ProgramCostSampler programCost() {
+        return cost;
+    }
+
+    /** Stops serving and sampling, then detaches every link and frees every map. */
     @Override
     public void close() {
         web.close();
+        cost.close();
         supervisor.close();
         LOG.log(System.Logger.Level.INFO, "event=stopped");
     }

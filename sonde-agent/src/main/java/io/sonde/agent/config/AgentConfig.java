@@ -18,13 +18,20 @@ import java.util.Map;
  * @param probes which probes run, and their settings
  * @param metrics the exposition and its cardinality budget
  * @param enrichment the caches that attribute work to processes and cgroups
+ * @param overhead how the agent measures what its kernel programs cost
  */
-public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment enrichment) {
+public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment enrichment, Overhead overhead) {
     public AgentConfig {
         web = web == null ? new Web(null) : web;
         probes = probes == null ? new Probes(null, null, null, null) : probes;
         metrics = metrics == null ? new Metrics(null) : metrics;
         enrichment = enrichment == null ? new Enrichment(null, null) : enrichment;
+        overhead = overhead == null ? new Overhead(null, null) : overhead;
+    }
+
+    /** The configuration with the default overhead settings. */
+    public AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment enrichment) {
+        this(web, probes, metrics, enrichment, null);
     }
 
     /** The configuration used when there is no file. */
@@ -34,13 +41,13 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
 
     /** The same configuration with another listen address (the command-line flag wins over the file). */
     public AgentConfig withListenAddress(String address) {
-        return new AgentConfig(new Web(address), probes, metrics, enrichment);
+        return new AgentConfig(new Web(address), probes, metrics, enrichment, overhead);
     }
 
     /** The same configuration with another list of enabled probes. */
     public AgentConfig withEnabledProbes(List<String> enabled) {
         return new AgentConfig(web, new Probes(enabled, probes.syscalls(), probes.process(), probes.files(),
-                probes.cgroups()), metrics, enrichment);
+                probes.cgroups()), metrics, enrichment, overhead);
     }
 
     /**
@@ -159,6 +166,25 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
         public Enrichment {
             cgroupCacheSize = positive(cgroupCacheSize, 10_000, "cgroup_cache_size");
             processCacheSize = positive(processCacheSize, 10_000, "process_cache_size");
+        }
+    }
+
+    /**
+     * Self-measurement: run-time statistics of the kernel programs are switched on for one short window
+     * per period (they slow every program while on), and the window's counts are scaled to the period.
+     *
+     * @param windowSeconds how long each statistics window lasts
+     * @param periodSeconds how often a window opens; more than the window
+     */
+    public record Overhead(@JsonProperty("window_seconds") Integer windowSeconds,
+            @JsonProperty("period_seconds") Integer periodSeconds) {
+        public Overhead {
+            windowSeconds = positive(windowSeconds, 2, "window_seconds");
+            periodSeconds = positive(periodSeconds, 60, "period_seconds");
+            if (periodSeconds <= windowSeconds) {
+                throw new ConfigValueException("period_seconds", "must be more than window_seconds ("
+                        + windowSeconds + "), got " + periodSeconds);
+            }
         }
     }
 

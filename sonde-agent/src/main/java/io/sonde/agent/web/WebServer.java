@@ -48,6 +48,12 @@ public final class WebServer implements AutoCloseable {
     /** Binds and starts serving. Throws IOException naming the address when it cannot bind. */
     public static WebServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready,
             Supplier<Object> probes) throws IOException {
+        return start(address, registry, ready, probes, null);
+    }
+
+    /** Binds and starts serving; /api/probes also shows {@code agent} (the agent's own figures) when given. */
+    public static WebServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready,
+            Supplier<Object> probes, Supplier<Object> agent) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(address, 64);
@@ -65,7 +71,8 @@ public final class WebServer implements AutoCloseable {
                 text(ex, 503, "Starting: probes are still loading\n");
             }
         }));
-        server.createContext("/api/probes", get(ex -> json(ex, 200, Map.of("probes", probes.get()))));
+        server.createContext("/api/probes", get(ex -> json(ex, 200, agent == null ? Map.of("probes", probes.get())
+                : new java.util.TreeMap<>(Map.of("agent", agent.get(), "probes", probes.get())))));
         server.createContext("/", get(ex -> json(ex, 404, Map.of("error", "no such endpoint: "
                 + ex.getRequestURI().getPath()))));
         server.start();

@@ -52,8 +52,10 @@ abstract class SchedProbeChecks {
                     (u1 - u0) / 1e6, (u2 - u0) / 1e6, mid);
             assertTrue(usage > 0.5, "the workload used the CPU: " + usage); // less when other work shares the CPUs
             assertEquals(usage, all, usage * 0.02, "CPU seconds within 2% of cpu.stat usage_usec");
-            assertTrue(mid >= (u1 - u0) / 1e6 * 0.98 && mid <= (u2 - u0) / 1e6 * 1.02,
-                    "mid-run CPU seconds " + mid + " between the usage read before and after");
+            // mid-run the open slice comes from /proc/<tid>/schedstat, current only to the last tick and
+            // skipped when the task switches during the scrape: a loose check; the exact one is above
+            assertTrue(mid >= (u1 - u0) / 1e6 * 0.8 && mid <= (u2 - u0) / 1e6 * 1.02,
+                    "mid-run CPU seconds " + mid + " near the usage read before and after");
         } finally {
             KernelHost.removeCgroup(cgroup);
         }
