@@ -33,6 +33,31 @@ struct {
 	__type(value, struct hist);
 } syscall_latency SEC(".maps");
 
+/* Sampling under the overhead budget: 1 counts every call; N > 1 counts one call in N on each CPU
+ * (sample_ticks is the per-CPU tick). The agent writes it at run time and scales counts back by N. */
+__u32 sample_every = 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sample_ticks SEC(".maps");
+
+/* true when this call is not one of the sampled ones; one load and a branch when not sampling */
+static __always_inline bool sampled_out(void)
+{
+	__u32 n = sample_every, zero = 0, *tick;
+
+	if (n <= 1)
+		return false;
+	tick = bpf_map_lookup_elem(&sample_ticks, &zero);
+	if (!tick)
+		return false;
+	*tick += 1;
+	return *tick % n != 0;
+}
+
 /* the syscall a thread is in, and since when */
 struct start {
 	__u64 ts;
@@ -53,6 +78,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	struct syscall_key key = {};
 	struct start *s;
 
+	if (sampled_out())
+		return 0;
 	if (id < 0 || id >= SYSCALL_MAX)
 		return 0;
 	key.cgroup_id = bpf_get_current_cgroup_id();
@@ -112,6 +139,8 @@ int BPF_PROG(sys_exit_count, struct pt_regs *regs, long ret)
 	long id = -1;
 #endif
 
+	if (sampled_out())
+		return 0;
 	if (id < 0 || id >= SYSCALL_MAX)
 		return 0;
 	key.cgroup_id = bpf_get_current_cgroup_id();

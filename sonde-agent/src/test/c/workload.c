@@ -16,6 +16,7 @@
 //                            it is -1) spin for MS ms of wall time; print "done"
 //   workload naps N US CPU   print "ready", wait for a line, then (pinned to CPU unless it is -1): N
 //                            sleeps of US microseconds; print "done" and wait for another line
+//   workload flood N         print "ready", wait for a line, then: N getppid calls; print "done"
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -238,6 +239,16 @@ static int naps(int n, int us, int cpu)
 	return fgets(line, sizeof(line), stdin) ? 0 : 3;
 }
 
+static int flood(long n)
+{
+	wait_for_go();
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "exit"))
@@ -256,6 +267,8 @@ int main(int argc, char **argv)
 		return spin(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "naps"))
 		return naps(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "flood"))
+		return flood(atol(argv[2]));
 	fprintf(stderr, "usage: workload run N M K F G | exit | sleep S | eat | blockio DEV N S | hold MB MS N FILE\n");
 	return 2;
 }

@@ -6,6 +6,7 @@ import io.sonde.agent.metrics.AgentFootprint;
 import io.sonde.agent.metrics.SelfMetrics;
 import io.sonde.agent.metrics.SeriesBudget;
 import io.sonde.agent.probe.Attribution;
+import io.sonde.agent.probe.BudgetController;
 import io.sonde.agent.probe.Probe;
 import io.sonde.agent.probe.ProbeCatalog;
 import io.sonde.agent.probe.ProbeContext;
@@ -66,12 +67,16 @@ public final class Agent implements AutoCloseable {
         self.probes(supervisor);
         ProgramCostSampler cost = new ProgramCostSampler(supervisor, config.overhead());
         registry.register(cost);
+        BudgetController overheadBudget = new BudgetController(supervisor, config.overhead().budget());
+        registry.register(overheadBudget);
+        cost.onWindow(overheadBudget::afterWindow);
         InetSocketAddress parsed = ListenAddress.parse(config.web().listenAddress(), "web.listen_address");
         InetSocketAddress bind = parsed.isUnresolved() ? new InetSocketAddress(parsed.getHostString(),
                 parsed.getPort()) : parsed;
         WebServer web = WebServer.start(bind, registry, supervisor::ready, supervisor::describe, () -> {
             Map<String, Object> agent = new LinkedHashMap<>(AgentFootprint.read());
             agent.put("program_cost", cost.describe());
+            agent.put("overhead_budget", overheadBudget.describe());
             return agent;
         });
         LOG.log(System.Logger.Level.INFO, "event=listening address={0}", web.address());

@@ -26,7 +26,7 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
         probes = probes == null ? new Probes(null, null, null, null) : probes;
         metrics = metrics == null ? new Metrics(null) : metrics;
         enrichment = enrichment == null ? new Enrichment(null, null) : enrichment;
-        overhead = overhead == null ? new Overhead(null, null) : overhead;
+        overhead = overhead == null ? new Overhead(null, null, null) : overhead;
     }
 
     /** The configuration with the default overhead settings. */
@@ -175,10 +175,21 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      *
      * @param windowSeconds how long each statistics window lasts
      * @param periodSeconds how often a window opens; more than the window
+     * @param budget the fraction of the machine's CPU the probes' programs may take (0 < budget ≤ 1);
+     *     over it the agent samples the probes that support it
      */
     public record Overhead(@JsonProperty("window_seconds") Integer windowSeconds,
-            @JsonProperty("period_seconds") Integer periodSeconds) {
+            @JsonProperty("period_seconds") Integer periodSeconds, Double budget) {
+        /** Settings with the default budget (0.01). */
+        public Overhead(Integer windowSeconds, Integer periodSeconds) {
+            this(windowSeconds, periodSeconds, null);
+        }
+
         public Overhead {
+            budget = budget == null ? 0.01 : budget;
+            if (!(budget > 0 && budget <= 1)) {
+                throw new ConfigValueException("budget", "must be more than 0 and at most 1, got " + budget);
+            }
             windowSeconds = positive(windowSeconds, 2, "window_seconds");
             periodSeconds = positive(periodSeconds, 60, "period_seconds");
             if (periodSeconds <= windowSeconds) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * ProgramCostSampler measures what the running probes' kernel programs cost. Once per period it
@@ -47,6 +48,7 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
     private final Map<List<String>, double[]> totals = new LinkedHashMap<>();
     private Map<String, Double> cpuRatios = Map.of();
     private ScheduledExecutorService executor;
+    private volatile Consumer<Map<String, Double>> onWindow = ratios -> {};
     private volatile boolean inWindow;
     private volatile long windows;
     private boolean warned;
@@ -74,6 +76,11 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "event=program_cost_failed reason=\"{0}\"", e.getMessage());
             }
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Sets what runs after each window with its estimated CPU ratio per probe (the budget controller). */
+    public void onWindow(Consumer<Map<String, Double>> listener) {
+        onWindow = listener;
     }
 
     /** Whether a statistics window is open now. */
@@ -115,10 +122,14 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
         } finally {
             inWindow = false;
         }
-        account(programs, before, after, measured, Kernel.onlineCpus().size());
+        Map<String, Double> ratios = account(programs, before, after, measured, Kernel.onlineCpus().size());
+        onWindow.accept(ratios);
+        synchronized (this) {
+            windows++; // after the listener, so a caller that sees the window also sees what it caused
+        }
     }
 
-    private synchronized void account(List<Program> programs, Map<Integer, ProgramInfo> before,
+    private synchronized Map<String, Double> account(List<Program> programs, Map<Integer, ProgramInfo> before,
             Map<Integer, ProgramInfo> after, long measured, int cpus) {
         Map<String, Long> probeNs = new LinkedHashMap<>();
         for (Program p : programs) {
@@ -137,7 +148,7 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
         Map<String, Double> ratios = new LinkedHashMap<>();
         probeNs.forEach((probe, ns) -> ratios.put(probe, ProgramCost.cpuRatio(ns, measured, cpus)));
         cpuRatios = ratios;
-        windows++;
+        return ratios;
     }
 
     private List<Program> runningPrograms() {

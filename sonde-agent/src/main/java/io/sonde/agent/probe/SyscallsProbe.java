@@ -25,11 +25,18 @@ import java.util.TreeSet;
  * <p>Map layouts (syscalls.h): {@code syscall_counts} and {@code syscall_errors} are per-CPU hashes
  * keyed by {cgroup_id u64, nr u32, pad-or-errno u32} with u64 counts; {@code syscall_latency} is a
  * per-CPU array indexed by syscall number of {slots u64[40], sum_ns u64}.
+ *
+ * <p>Sampling ({@link SampledProbe}): the global {@code sample_every} = N makes the programs count one
+ * call in N per CPU; calls and errors are then scaled back up by N ({@link SampledCounts}), while the
+ * duration histogram holds the sampled calls only.
  */
-public final class SyscallsProbe extends BpfProbe {
+public final class SyscallsProbe extends BpfProbe implements SampledProbe {
     private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
 
     private final SyscallTable table = SyscallTable.load();
+    private final SampledCounts sampledCalls = new SampledCounts();
+    private final SampledCounts sampledErrors = new SampledCounts();
+    private int sampleEvery = 1;
 
     public SyscallsProbe() {
         super("syscalls", "/bpf/syscalls.bpf.o");
@@ -68,11 +75,32 @@ public final class SyscallsProbe extends BpfProbe {
     }
 
     @Override
+    public synchronized int sampleEvery() {
+        return sampleEvery;
+    }
+
+    /** Folds the counts so far under the old rate into the estimates, then writes the new rate. */
+    @Override
+    public synchronized void sampleEvery(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("sample rate must be at least 1, got " + n);
+        }
+        BpfObject o = object();
+        if (o == null || n == sampleEvery) {
+            return;
+        }
+        sampledCalls.rebase(o.map("syscall_counts"), sampleEvery);
+        sampledErrors.rebase(o.map("syscall_errors"), sampleEvery);
+        o.setGlobal("sample_every", n);
+        sampleEvery = n;
+    }
+
+    @Override
     public MultiCollector metrics() {
         return this::collect;
     }
 
-    private MetricSnapshots collect() {
+    private synchronized MetricSnapshots collect() {
         BpfMap counts = map("syscall_counts");
         BpfMap errors = map("syscall_errors");
         BpfMap latency = map("syscall_latency");
@@ -90,11 +118,13 @@ public final class SyscallsProbe extends BpfProbe {
         TreeSet<Integer> seen = new TreeSet<>();
         try {
             forEachCgroupEntry(counts, (cgroup, container, k, v) -> {
-                calls.add(counts.sumPerCpu(v, 0), cgroup, container, table.name(k.getInt(8)));
+                calls.add(sampledCalls.estimate(k.array(), counts.sumPerCpu(v, 0), sampleEvery), cgroup, container,
+                        table.name(k.getInt(8)));
                 seen.add(k.getInt(8));
             });
-            forEachCgroupEntry(errors, (cgroup, container, k, v) -> failed.add(errors.sumPerCpu(v, 0), cgroup,
-                    container, table.name(k.getInt(8)), Errno.name(k.getInt(12))));
+            forEachCgroupEntry(errors, (cgroup, container, k, v) -> failed.add(sampledErrors.estimate(k.array(),
+                    errors.sumPerCpu(v, 0), sampleEvery), cgroup, container, table.name(k.getInt(8)),
+                    Errno.name(k.getInt(12))));
             for (int nr : latency() ? seen : java.util.Set.<Integer>of()) {
                 byte[] value = latency.lookup(BpfMap.intBytes(nr));
                 if (value == null) {
