@@ -77,7 +77,7 @@ public final class KernelCheck {
                 : Feature.no("btf", "no " + Kernel.VMLINUX_BTF + ": CO-RE programs cannot be relocated");
         Feature tracefs = mount("tracefs", Kernel.TRACEFS, true);
         Feature bpffs = mount("bpffs", Kernel.BPFFS, false);
-        Path cg = ProcSelf.cgroup2Mount();
+        Path cg = io.sonde.agent.enrich.Cgroup2Mount.find().orElse(null);
         Feature cgroup2 = cg != null ? Feature.yes("cgroup2", cg.toString())
                 : Feature.no("cgroup2", "no cgroup2 file system in /proc/self/mountinfo");
         return new Host(Kernel.release(), Kernel.libbpfVersion(), btf, tracefs, bpffs, cgroup2, Kernel.onlineCpus());

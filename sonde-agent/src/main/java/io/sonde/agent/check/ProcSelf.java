@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** ProcSelf reads what /proc/self says about this process: its privileges and the cgroup v2 mount it sees. */
+/** ProcSelf reads what /proc/self says about this process's privileges. */
 final class ProcSelf {
     private ProcSelf() {}
 
@@ -27,19 +27,6 @@ final class ProcSelf {
         }
         long needed = (1L << CAP_BPF) | (1L << CAP_PERFMON) | (1L << CAP_NET_ADMIN);
         return "0".equals(uid) || (caps & needed) == needed;
-    }
-
-    /** Where the cgroup v2 file system is mounted (the first such mount), or null when it is not. */
-    static Path cgroup2Mount() {
-        for (String line : lines(Path.of("/proc/self/mountinfo"))) {
-            // id parent major:minor root mount-point options [optional...] - fstype source super-options
-            int dash = line.indexOf(" - ");
-            String[] f = line.split(" ");
-            if (dash > 0 && f.length > 4 && line.substring(dash + 3).startsWith("cgroup2 ")) {
-                return Path.of(f[4].replace("\\040", " "));
-            }
-        }
-        return null;
     }
 
     private static List<String> lines(Path file) {

@@ -50,26 +50,17 @@ public final class Cgroup1Mounts {
     public static Map<String, Path> parse(List<String> mountinfo) {
         Map<String, Path> mounts = new HashMap<>();
         Set<String> whole = new HashSet<>();
-        for (String line : mountinfo) {
-            // id parent major:minor root mount-point options [optional fields...] - fstype source super-options
-            int dash = line.indexOf(" - ");
-            if (dash < 0) {
+        for (MountInfo m : MountInfo.parse(mountinfo)) {
+            if (!m.fstype().equals("cgroup")) {
                 continue;
             }
-            String[] before = line.substring(0, dash).split(" ");
-            String[] after = line.substring(dash + 3).split(" ");
-            if (before.length < 5 || after.length < 3 || !after[0].equals("cgroup")) {
-                continue;
-            }
-            Path mountPoint = Path.of(Cgroup2Mount.unescape(before[4]));
-            boolean isWhole = Cgroup2Mount.unescape(before[3]).equals("/");
-            for (String option : after[2].split(",")) {
+            for (String option : m.superOptions().split(",")) {
                 if (!CONTROLLERS.contains(option)) {
                     continue; // rw, noprefix, name=systemd, ...
                 }
-                if (!mounts.containsKey(option) || isWhole && !whole.contains(option)) {
-                    mounts.put(option, mountPoint);
-                    if (isWhole) {
+                if (!mounts.containsKey(option) || m.wholeHierarchy() && !whole.contains(option)) {
+                    mounts.put(option, m.mountPoint());
+                    if (m.wholeHierarchy()) {
                         whole.add(option);
                     }
                 }

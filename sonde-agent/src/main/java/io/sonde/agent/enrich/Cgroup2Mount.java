@@ -43,23 +43,15 @@ public final class Cgroup2Mount {
     /** Parse picks the cgroup v2 mount point from the lines of a mountinfo file, as {@link #find()} does. */
     public static Optional<Path> parse(List<String> mountinfo) {
         Path first = null;
-        for (String line : mountinfo) {
-            // id parent major:minor root mount-point options [optional fields...] - fstype source super-options
-            int dash = line.indexOf(" - ");
-            if (dash < 0) {
+        for (MountInfo m : MountInfo.parse(mountinfo)) {
+            if (!m.fstype().equals("cgroup2")) {
                 continue;
             }
-            String[] before = line.substring(0, dash).split(" ");
-            String[] after = line.substring(dash + 3).split(" ");
-            if (before.length < 5 || after.length < 1 || !after[0].equals("cgroup2")) {
-                continue;
-            }
-            Path mountPoint = Path.of(unescape(before[4]));
-            if (unescape(before[3]).equals("/")) {
-                return Optional.of(mountPoint);
+            if (m.wholeHierarchy()) {
+                return Optional.of(m.mountPoint());
             }
             if (first == null) {
-                first = mountPoint;
+                first = m.mountPoint();
             }
         }
         return Optional.ofNullable(first);
