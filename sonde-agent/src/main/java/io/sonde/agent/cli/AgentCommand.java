@@ -68,7 +68,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             List<String> enabled = config.probes().enabled() == null ? ProbeCatalog.names()
                     : config.probes().enabled();
-            ProbeCatalog.create(enabled); // validates the names before anything is loaded
+            ProbeCatalog.check(enabled); // before anything is loaded
         } catch (ConfigException e) {
             err.println("sonde: configuration error: " + e.getMessage());
             return 2;

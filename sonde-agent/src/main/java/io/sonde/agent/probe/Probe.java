@@ -11,7 +11,7 @@ import java.util.Map;
  * free). A probe that fails to start leaves the others running.
  *
  * <pre>{@code
- * Probe p = ProbeCatalog.create("syscalls");
+ * Probe p = ProbeCatalog.create(List.of("syscalls")).get(0);
  * p.start(context);
  * registry.register(p.metrics());
  * }</pre>

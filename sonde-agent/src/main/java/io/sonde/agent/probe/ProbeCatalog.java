@@ -31,13 +31,18 @@ public final class ProbeCatalog {
         return List.copyOf(PROBES.keySet());
     }
 
-    /** Creates the named probes; throws IllegalArgumentException naming an unknown one and the known ones. */
-    public static List<Probe> create(List<String> names) {
+    /** Throws IllegalArgumentException naming the first unknown probe and the known ones. */
+    public static void check(List<String> names) {
         for (String n : names) {
             if (!PROBES.containsKey(n)) {
                 throw new IllegalArgumentException("unknown probe \"" + n + "\"; the probes are " + names());
             }
         }
+    }
+
+    /** Creates the named probes, after {@link #check}. */
+    public static List<Probe> create(List<String> names) {
+        check(names);
         return names.stream().distinct().map(n -> PROBES.get(n).get()).toList();
     }
 }

@@ -85,22 +85,20 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
     }
 
     @Override
-    public synchronized Map<String, Long> eventsLost() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        entries.forEach((n, e) -> {
-            if (e.state() == State.UP) {
-                out.put(n, e.probe().eventsLost());
-            }
-        });
-        return out;
+    public Map<String, Long> eventsLost() {
+        return perRunningProbe(Probe::eventsLost);
     }
 
     @Override
-    public synchronized Map<String, Long> insertFailures() {
+    public Map<String, Long> insertFailures() {
+        return perRunningProbe(Probe::insertFailures);
+    }
+
+    private synchronized Map<String, Long> perRunningProbe(java.util.function.ToLongFunction<Probe> figure) {
         Map<String, Long> out = new LinkedHashMap<>();
         entries.forEach((n, e) -> {
             if (e.state() == State.UP) {
-                out.put(n, e.probe().insertFailures());
+                out.put(n, figure.applyAsLong(e.probe()));
             }
         });
         return out;
