@@ -344,10 +344,8 @@ run_sys_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... 
       local progs
       case $config in
         var_hooks) progs="empty_enter empty_exit" ;;
-        var_count) progs="count_enter" ;;
         var_count_ts) progs="count_ts_enter" ;;
-        var_full) progs="full_enter full_exit" ;;
-        var_exit_count) progs="exit_count" ;;
+        *) die "unknown variant $config" ;;
       esac
       rm -f "$ready"
       # shellcheck disable=SC2086
