@@ -2,6 +2,7 @@ package io.sonde.agent;
 
 import io.sonde.agent.config.AgentConfig;
 import io.sonde.agent.config.ListenAddress;
+import io.sonde.agent.events.EventBus;
 import io.sonde.agent.metrics.AgentFootprint;
 import io.sonde.agent.metrics.SelfMetrics;
 import io.sonde.agent.metrics.SeriesBudget;
@@ -59,10 +60,12 @@ public final class Agent implements AutoCloseable {
         JvmMetrics.builder().register(registry);
         SeriesBudget budget = new SeriesBudget(config.metrics().seriesBudget(), SERIES_IDLE_MILLIS);
         SelfMetrics self = new SelfMetrics(version, budget);
+        EventBus events = new EventBus();
         registry.register(self);
         List<String> names = config.probes().enabled() == null ? ProbeCatalog.names() : config.probes().enabled();
         List<Probe> probes = ProbeCatalog.create(names);
-        ProbeSupervisor supervisor = new ProbeSupervisor(probes, new ProbeContext(config, attribution, budget, self),
+        ProbeSupervisor supervisor = new ProbeSupervisor(probes,
+                new ProbeContext(config, attribution, budget, self, events),
                 registry);
         self.probes(supervisor);
         ProgramCostSampler cost = new ProgramCostSampler(supervisor, config.overhead());

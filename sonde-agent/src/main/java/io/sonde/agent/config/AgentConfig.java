@@ -47,7 +47,8 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
     /** The same configuration with another list of enabled probes. */
     public AgentConfig withEnabledProbes(List<String> enabled) {
         return new AgentConfig(web, new Probes(enabled, probes.syscalls(), probes.process(), probes.files(),
-                probes.cgroups()), metrics, enrichment, overhead);
+                probes.cgroups(), probes.tcp(), probes.drops(), probes.netdev(), probes.probe()), metrics, enrichment,
+                overhead);
     }
 
     /**
@@ -72,13 +73,27 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      * @param process settings of the process probe
      * @param files settings of the files probe
      * @param cgroups settings of the cgroups probe
+     * @param tcp settings of the tcp probe
+     * @param drops settings of the drops probe
+     * @param netdev settings of the netdev probe
+     * @param probe settings of the active prober (its targets)
      */
-    public record Probes(List<String> enabled, Syscalls syscalls, Process process, Files files, Cgroups cgroups) {
+    public record Probes(List<String> enabled, Syscalls syscalls, Process process, Files files, Cgroups cgroups,
+            Tcp tcp, Drops drops, Netdev netdev, Active probe) {
         public Probes {
             syscalls = syscalls == null ? new Syscalls(null) : syscalls;
             process = process == null ? new Process(null) : process;
             files = files == null ? new Files() : files;
             cgroups = cgroups == null ? new Cgroups(null, null) : cgroups;
+            tcp = tcp == null ? new Tcp() : tcp;
+            drops = drops == null ? new Drops() : drops;
+            netdev = netdev == null ? new Netdev() : netdev;
+            probe = probe == null ? new Active() : probe;
+        }
+
+        /** Probe selection and settings with the network probes' defaults. */
+        public Probes(List<String> enabled, Syscalls syscalls, Process process, Files files, Cgroups cgroups) {
+            this(enabled, syscalls, process, files, cgroups, null, null, null, null);
         }
 
         /** Probe selection and settings with the cgroups probe's defaults. */
@@ -119,6 +134,18 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
 
     /** The files probe (no settings yet). */
     public record Files() {}
+
+    /** The tcp probe (no settings yet). */
+    public record Tcp() {}
+
+    /** The drops probe (no settings yet). */
+    public record Drops() {}
+
+    /** The netdev probe (no settings yet). */
+    public record Netdev() {}
+
+    /** The active prober, {@code probes.probe} (no settings yet). */
+    public record Active() {}
 
     /**
      * The cgroups probe: besides every container's cgroup it reads the cgroups these patterns select.
