@@ -4,8 +4,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-# packages: the BPF toolchain, libbpf, and the tools the kernel tests drive (ip, nft, bpftrace for benchmarks)
-packages=(clang llvm libbpf-dev libbpf1 bpftool libelf-dev linux-libc-dev libc6-dev iproute2 mount maven gcc make bpftrace prometheus)
+# packages: the BPF toolchain, libbpf, and the tools the tests and benchmarks drive (ip, nft, bpftrace,
+# promtool, wrk, node exporter)
+packages=(clang llvm libbpf-dev libbpf1 bpftool libelf-dev linux-libc-dev libc6-dev iproute2 mount maven gcc make bpftrace prometheus nftables wrk prometheus-node-exporter)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
