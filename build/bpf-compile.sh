@@ -31,12 +31,12 @@ shopt -s nullglob
 for c in "$src"/*.bpf.c; do
   name=$(basename "$c" .c)
   o="$out/$name.o"
-  # rebuild when the source, a header beside it, or a common header is newer than the object
-  if [ -f "$o" ] && [ -z "$(find "$src" "$here/include" -newer "$o" \( -name '*.c' -o -name '*.h' \) -print -quit)" ]; then
+  # rebuild when the source or a header beside it is newer than the object
+  if [ -f "$o" ] && [ -z "$(find "$src" -newer "$o" \( -name '*.c' -o -name '*.h' \) -print -quit)" ]; then
     continue
   fi
   clang -O2 -g -target bpf -D__TARGET_ARCH_$arch -Wall -Werror \
-    -I"$gen" -I"$src" -I"$here/include" -c "$c" -o "$o.tmp"
+    -I"$gen" -I"$src" -c "$c" -o "$o.tmp"
   mv "$o.tmp" "$o"
   echo "bpf-compile: $c -> $o"
 done

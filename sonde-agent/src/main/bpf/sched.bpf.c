@@ -5,6 +5,9 @@
 // what it keeps on a task in task storage) and a raw-tracepoint one (CO-RE reads, a hash by thread
 // id instead); the agent loads one.
 //
+// Under the overhead budget the run-queue latency is sampled: one wait in N is timed (sonde.h
+// sampled_out); CPU time and switches are always counted in full.
+//
 // Some switches reach no tracepoint on some kernels (ours skips those away from a few of PID 1's
 // threads), so CPU time is charged per task (what it gained since last charged), never assumed from
 // the previous switch on the CPU.
@@ -16,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#define SONDE_SAMPLED
 #include "sonde.h"
 #include "sched.h"
 
@@ -159,8 +163,8 @@ static __always_inline void switched(struct switch_args *a, struct task_sched *p
 		prev->charged = a->prev_runtime;
 		prev->nvcsw = a->prev_nvcsw;
 		prev->nivcsw = a->prev_nivcsw;
-		if (a->prev_runnable)
-			prev->enqueued_ns = a->now;
+		if (a->prev_runnable) /* under sampling, only one wait in N is timed */
+			prev->enqueued_ns = sampled_out() ? 0 : a->now;
 	}
 	if (next) {
 		if (next->enqueued_ns && a->now > next->enqueued_ns)
@@ -197,7 +201,7 @@ static __always_inline int enqueue_btf(struct task_struct *p, bool new_task)
 		t->seen = 0;
 		first_seen(t, p->se.sum_exec_runtime, p->nvcsw, p->nivcsw);
 	}
-	t->enqueued_ns = bpf_ktime_get_ns();
+	t->enqueued_ns = sampled_out() ? 0 : bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -259,7 +263,7 @@ static __always_inline int enqueue_raw(struct task_struct *p, bool new_task)
 		t->seen = 0;
 		first_seen(t, BPF_CORE_READ(p, se.sum_exec_runtime), BPF_CORE_READ(p, nvcsw), BPF_CORE_READ(p, nivcsw));
 	}
-	t->enqueued_ns = bpf_ktime_get_ns();
+	t->enqueued_ns = sampled_out() ? 0 : bpf_ktime_get_ns();
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What every Sonde probe shares on the kernel side: log2 histogram slots. */
+/* What every Sonde probe shares on the kernel side: log2 histogram slots, counting helpers, sampling. */
 #ifndef SONDE_H
 #define SONDE_H
 
@@ -64,5 +64,33 @@ struct hist {
 	__u64 slots[HIST_SLOTS];
 	__u64 sum_ns;
 };
+
+#ifdef SONDE_SAMPLED
+/* Sampling under the overhead budget, for probes that define SONDE_SAMPLED before including this: 1
+ * counts every event; N > 1 counts one event in N on each CPU (sample_ticks is the per-CPU tick). The
+ * agent writes sample_every at run time and scales what was counted back up by N. */
+__u32 sample_every = 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sample_ticks SEC(".maps");
+
+/* true when this event is not one of the sampled ones; one load and a branch when not sampling */
+static __always_inline bool sampled_out(void)
+{
+	__u32 n = sample_every, zero = 0, *tick;
+
+	if (n <= 1)
+		return false;
+	tick = bpf_map_lookup_elem(&sample_ticks, &zero);
+	if (!tick)
+		return false;
+	*tick += 1;
+	return *tick % n != 0;
+}
+#endif
 
 #endif

@@ -7,6 +7,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#define SONDE_SAMPLED
 #include "sonde.h"
 #include "syscalls.h"
 
@@ -32,31 +33,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hist);
 } syscall_latency SEC(".maps");
-
-/* Sampling under the overhead budget: 1 counts every call; N > 1 counts one call in N on each CPU
- * (sample_ticks is the per-CPU tick). The agent writes it at run time and scales counts back by N. */
-__u32 sample_every = 1;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} sample_ticks SEC(".maps");
-
-/* true when this call is not one of the sampled ones; one load and a branch when not sampling */
-static __always_inline bool sampled_out(void)
-{
-	__u32 n = sample_every, zero = 0, *tick;
-
-	if (n <= 1)
-		return false;
-	tick = bpf_map_lookup_elem(&sample_ticks, &zero);
-	if (!tick)
-		return false;
-	*tick += 1;
-	return *tick % n != 0;
-}
 
 /* the syscall a thread is in, and since when */
 struct start {

@@ -52,6 +52,29 @@ public final class Log2Histogram {
         return BOUNDS[slot];
     }
 
+    /** The size in bytes of one CPU's {@code struct hist} (sonde.h): SLOTS u64 slots, then the u64 sum in ns. */
+    public static final int HIST_BYTES = (SLOTS + 1) * 8;
+
+    /**
+     * Sums a per-CPU map value of {@code struct hist} over the CPUs: the SLOTS slot counts, then the sum
+     * of the values in nanoseconds (length SLOTS + 1, as {@link #addSums} takes it).
+     */
+    public static long[] sumPerCpu(byte[] value) {
+        long[] out = new long[SLOTS + 1];
+        java.nio.ByteBuffer v = java.nio.ByteBuffer.wrap(value).order(java.nio.ByteOrder.nativeOrder());
+        for (int at = 0; at + HIST_BYTES <= value.length; at += HIST_BYTES) {
+            for (int s = 0; s <= SLOTS; s++) {
+                out[s] += v.getLong(at + s * 8);
+            }
+        }
+        return out;
+    }
+
+    /** Adds slot counts followed by the sum in nanoseconds (as {@link #sumPerCpu} returns) to a series. */
+    public void addSums(long[] slotsThenSum, String... labelValues) {
+        add(slotsThenSum, slotsThenSum[SLOTS], labelValues);
+    }
+
     /** Adds the slots (length SLOTS) and the sum of the values in nanoseconds to a series. */
     public void add(long[] counts, long sumNanos, String... labelValues) {
         String[] admitted = budget == null || labelNames.length == 0 ? labelValues : budget.admit(name, labelValues);

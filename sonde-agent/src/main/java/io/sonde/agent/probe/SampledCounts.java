@@ -5,12 +5,14 @@ import io.sonde.bpf.BpfMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * SampledCounts turns the raw counts of a sampled per-CPU counter map into estimates that stay
- * monotonic when the sampling rate changes. Per key it keeps the estimate reached at the last rate
- * change ({@code base}) and the raw count at that moment ({@code rawAt}); the estimate is
- * {@code base + (raw - rawAt) * N} with N the current rate. Not thread-safe: the owner locks.
+ * SampledCounts turns the raw counts of a sampled counter map into estimates that stay monotonic when
+ * the sampling rate changes. A map entry holds one count (a counter) or several (a histogram's slots
+ * and sum); per key and index it keeps the estimate reached at the last rate change ({@code base}) and
+ * the raw count at that moment ({@code rawAt}); the estimate is {@code base + (raw - rawAt) * N} with N
+ * the current rate. Not thread-safe: the owner locks.
  *
  * <pre>{@code
  * SampledCounts counts = new SampledCounts();
@@ -25,19 +27,46 @@ final class SampledCounts {
 
     /** The estimated count of one key whose per-CPU sum is {@code raw}, under rate {@code n}. */
     double estimate(byte[] key, long raw, int n) {
-        double[] s = state.get(HEX.formatHex(key));
+        return estimate(key, 0, raw, n);
+    }
+
+    /** The estimate of the {@code index}-th count of one key (a histogram slot, say). */
+    double estimate(byte[] key, int index, long raw, int n) {
+        return estimate(HEX.formatHex(key) + "/" + index, raw, n);
+    }
+
+    /** The estimates of every count of one key, rounded. */
+    long[] estimates(byte[] key, long[] raws, int n) {
+        long[] out = new long[raws.length];
+        String k = HEX.formatHex(key) + "/";
+        for (int i = 0; i < raws.length; i++) {
+            out[i] = n == 1 && state.isEmpty() ? raws[i] : Math.round(estimate(k + i, raws[i], n));
+        }
+        return out;
+    }
+
+    private double estimate(String key, long raw, int n) {
+        double[] s = state.get(key);
         if (s == null || raw < s[1]) { // new, or deleted and created again
             return (double) raw * n;
         }
         return s[0] + (raw - s[1]) * (double) n;
     }
 
-    /** Folds every key's counts so far under the rate that held ({@code oldN}) into its base. */
+    /** Folds every key's count so far (a per-CPU u64 at offset 0) under the rate that held ({@code oldN}). */
     void rebase(BpfMap map, int oldN) {
+        rebase(map, oldN, value -> new long[] {map.sumPerCpu(value, 0)});
+    }
+
+    /** Folds every key's counts so far, as {@code counts} reads them from a value, into their bases. */
+    void rebase(BpfMap map, int oldN, Function<byte[], long[]> counts) {
         Map<String, double[]> next = new HashMap<>();
         for (BpfMap.Entry e : map.entries()) {
-            long raw = map.sumPerCpu(e.value(), 0);
-            next.put(HEX.formatHex(e.key()), new double[] {estimate(e.key(), raw, oldN), raw});
+            long[] raws = counts.apply(e.value());
+            String k = HEX.formatHex(e.key()) + "/";
+            for (int i = 0; i < raws.length; i++) {
+                next.put(k + i, new double[] {estimate(k + i, raws[i], oldN), raws[i]});
+            }
         }
         state = next; // keys gone from the map (removed cgroups) are dropped here
     }

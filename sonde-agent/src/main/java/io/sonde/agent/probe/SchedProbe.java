@@ -10,8 +10,6 @@ import io.sonde.bpf.Program;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +29,12 @@ import java.util.Map;
  * <p>Map layouts (sched.h): {@code cgroup_cpu}, per-CPU hash by cgroup id of {cpu_ns, voluntary,
  * involuntary} u64; {@code runq_latency}, per-CPU hash by cgroup id of {slots u64[40], sum_ns u64};
  * {@code running}, per-CPU array of one {seq, cgroup_id, charged, since u64, pid u32, pad u32}.
+ *
+ * <p>Sampling ({@link SampledProbe}): with {@code sample_every} = N the programs time one wait in N per
+ * CPU (the others skip the clock read at wakeup); the histogram's buckets and sum are scaled back up by
+ * N ({@link SampledCounts}). CPU time and context switches are always counted in full.
  */
-public final class SchedProbe extends BpfProbe {
+public final class SchedProbe extends BpfProbe implements SampledProbe {
     /** The hooks a variant of the probe uses; the suffix names its programs in sched.bpf.c. */
     public enum Hooks {
         BTF_TRACEPOINTS("_btf", "BTF tracepoints"),
@@ -49,11 +51,12 @@ public final class SchedProbe extends BpfProbe {
 
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.sched");
     private static final String[] PROGRAMS = {"wakeup", "wakeup_new", "switch"};
-    private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
 
     private final Hooks forced;
     private volatile Hooks hooks;
     private final SchedCpuTime cpuTime = new SchedCpuTime();
+    private final SampledCounts sampledWaits = new SampledCounts();
+    private int sampleEvery = 1;
 
     /** The probe on BTF tracepoints where the kernel takes them, else on raw tracepoints. */
     public SchedProbe() {
@@ -125,7 +128,27 @@ public final class SchedProbe extends BpfProbe {
         return this::collect;
     }
 
-    private MetricSnapshots collect() {
+    @Override
+    public synchronized int sampleEvery() {
+        return sampleEvery;
+    }
+
+    /** Folds the waits timed so far under the old rate into the estimates, then writes the new rate. */
+    @Override
+    public synchronized void sampleEvery(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("sample rate must be at least 1, got " + n);
+        }
+        BpfObject o = object();
+        if (o == null || n == sampleEvery) {
+            return;
+        }
+        sampledWaits.rebase(o.map("runq_latency"), sampleEvery, Log2Histogram::sumPerCpu);
+        o.setGlobal("sample_every", n);
+        sampleEvery = n;
+    }
+
+    private synchronized MetricSnapshots collect() {
         CounterFamily cpu = new CounterFamily("sonde_cpu_seconds", "CPU time used by the tasks of a cgroup "
                 + "(sched_switch; the runtime of running tasks added at scrape time).", context.budget(), "cgroup",
                 "container");
@@ -165,17 +188,9 @@ public final class SchedProbe extends BpfProbe {
                         runq.delete(e.key());
                         continue;
                     }
-                    long[] slots = new long[Log2Histogram.SLOTS];
-                    long sum = 0;
-                    ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
-                    for (int at = 0; at + HIST_BYTES <= e.value().length; at += HIST_BYTES) {
-                        for (int s = 0; s < Log2Histogram.SLOTS; s++) {
-                            slots[s] += v.getLong(at + s * 8);
-                        }
-                        sum += v.getLong(at + Log2Histogram.SLOTS * 8);
-                    }
                     String cgroup = attribution.cgroupPath(cgroupId);
-                    latency.add(slots, sum, cgroup, attribution.container(cgroup));
+                    latency.addSums(sampledWaits.estimates(e.key(), Log2Histogram.sumPerCpu(e.value()), sampleEvery),
+                            cgroup, attribution.container(cgroup));
                 }
             } catch (RuntimeException e) {
                 context.self().mapError("cgroup_cpu", "read");

@@ -11,8 +11,6 @@ import io.sonde.bpf.Program;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -31,8 +29,6 @@ import java.util.TreeSet;
  * duration histogram holds the sampled calls only.
  */
 public final class SyscallsProbe extends BpfProbe implements SampledProbe {
-    private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
-
     private final SyscallTable table = SyscallTable.load();
     private final SampledCounts sampledCalls = new SampledCounts();
     private final SampledCounts sampledErrors = new SampledCounts();
@@ -130,16 +126,7 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe {
                 if (value == null) {
                     continue;
                 }
-                long[] slots = new long[Log2Histogram.SLOTS];
-                long sum = 0;
-                ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
-                for (int cpu = 0; cpu + HIST_BYTES <= value.length; cpu += HIST_BYTES) {
-                    for (int s = 0; s < Log2Histogram.SLOTS; s++) {
-                        slots[s] += v.getLong(cpu + s * 8);
-                    }
-                    sum += v.getLong(cpu + Log2Histogram.SLOTS * 8);
-                }
-                duration.add(slots, sum, table.name(nr));
+                duration.addSums(Log2Histogram.sumPerCpu(value), table.name(nr));
             }
         } catch (RuntimeException e) {
             context.self().mapError("syscall_counts", "read");

@@ -27,6 +27,42 @@ abstract class SchedProbeChecks {
     /** The variant's name, for the printed numbers. */
     abstract String variant();
 
+    /** The running probe. */
+    abstract SchedProbe probe();
+
+    @Test
+    void sampledWaitsAreScaledBack() throws Exception {
+        int sleeps = 2000;
+        Path cgroup = KernelHost.newCgroup();
+        String cg = KernelHost.label(cgroup);
+        SchedProbe probe = probe();
+        try (SchedWorkload w = SchedWorkload.start(cgroup, "naps", "" + sleeps, "200", "-1")) {
+            w.expect("ready");
+            w.awaitBlocked();
+            probe.sampleEvery(4);
+            long[] s0 = w.schedstat();
+            String before = scrape();
+            w.send("go");
+            w.expect("done");
+            w.awaitBlocked();
+            long[] s1 = w.schedstat();
+            probe.sampleEvery(1);
+            String after = scrape();
+            double waits = bucketDeltas(before, after, cg).lastEntry().getValue();
+            long runs = s1[2] - s0[2];
+            System.out.printf("sched[%s] sampled 1 in 4: %d sleeps, schedstat %d runs, estimated %.0f waits (%.1f%%)%n",
+                    variant(), sleeps, runs, waits, 100 * (waits - runs) / runs);
+            // one wait in four timed, per CPU tick shared with every other task on the CPU: an estimate
+            assertEquals(runs, waits, runs * 0.15, "estimated waits within 15% of the runs schedstat counts");
+            assertTrue(delta(before, after, "sonde_runqueue_latency_seconds_sum", "cgroup", cg) > 0, "sum scaled too");
+            w.send("exit");
+            w.awaitExit();
+        } finally {
+            probe.sampleEvery(1);
+            KernelHost.removeCgroup(cgroup);
+        }
+    }
+
     @Test
     void cpuTimeMatchesTheCgroupsUsage() throws Exception {
         Path cgroup = KernelHost.newCgroup();

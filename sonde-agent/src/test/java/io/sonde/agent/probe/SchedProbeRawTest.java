@@ -23,13 +23,14 @@ import org.junit.jupiter.api.TestInstance;
 class SchedProbeRawTest extends SchedProbeChecks {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private ProbeSupervisor supervisor;
+    private SchedProbe probe;
 
     @BeforeAll
     void start() {
         KernelHost.require();
         AgentConfig config = AgentConfig.defaults();
         SeriesBudget budget = new SeriesBudget(1000, 60_000);
-        SchedProbe probe = new SchedProbe(SchedProbe.Hooks.RAW_TRACEPOINTS);
+        probe = new SchedProbe(SchedProbe.Hooks.RAW_TRACEPOINTS);
         supervisor = new ProbeSupervisor(List.of(probe), new ProbeContext(config, HostAttribution.create(config), budget,
                 new SelfMetrics("test", budget)), registry);
         supervisor.startAll();
@@ -50,6 +51,11 @@ class SchedProbeRawTest extends SchedProbeChecks {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, registry.scrape(), EscapingScheme.DEFAULT);
         return out.toString();
+    }
+
+    @Override
+    SchedProbe probe() {
+        return probe;
     }
 
     @Override

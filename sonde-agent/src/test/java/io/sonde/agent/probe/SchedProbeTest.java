@@ -40,6 +40,11 @@ class SchedProbeTest extends SchedProbeChecks {
     }
 
     @Override
+    SchedProbe probe() {
+        return (SchedProbe) agent.agent().supervisor().running("sched");
+    }
+
+    @Override
     String variant() {
         return "default";
     }
