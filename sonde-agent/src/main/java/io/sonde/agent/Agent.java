@@ -70,7 +70,8 @@ public final class Agent implements AutoCloseable {
         self.probes(supervisor);
         ProgramCostSampler cost = new ProgramCostSampler(supervisor, config.overhead());
         registry.register(cost);
-        BudgetController overheadBudget = new BudgetController(supervisor, config.overhead().budget());
+        BudgetController overheadBudget = new BudgetController(supervisor, config.overhead().budget(),
+                config.overhead().keepAttached());
         registry.register(overheadBudget);
         cost.onWindow(overheadBudget::afterWindow);
         InetSocketAddress parsed = ListenAddress.parse(config.web().listenAddress(), "web.listen_address");

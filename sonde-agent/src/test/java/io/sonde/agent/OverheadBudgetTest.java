@@ -1,6 +1,7 @@
 package io.sonde.agent;
 
 import static io.sonde.agent.Exposition.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -29,8 +30,9 @@ class OverheadBudgetTest {
     @Test
     void floodEngagesSamplingAndScaledCountsStayClose() throws Exception {
         KernelHost.require();
+        // kept attached: this test is about sampling (the last resort has its own test)
         AgentConfig config = new AgentConfig(null, new AgentConfig.Probes(List.of("syscalls"), null, null, null), null,
-                null, new AgentConfig.Overhead(1, 2, BUDGET));
+                null, new AgentConfig.Overhead(1, 2, BUDGET, List.of("syscalls")));
         Path load = KernelHost.newCgroup();
         Path counted = null;
         AtomicBoolean busy = new AtomicBoolean(true);
@@ -104,6 +106,79 @@ class OverheadBudgetTest {
             busy.set(false);
             KernelHost.removeCgroup(load);
             KernelHost.removeCgroup(counted);
+            flood.join(10_000);
+        }
+    }
+
+    /**
+     * The last resort: with sampling at its maximum and the flood still over the budget, the syscalls
+     * probe is detached (its counts stay served), the measured cost falls under the budget, and once the
+     * flood stops the probe is attached again on trial and stays, its counts going on from where they were.
+     */
+    @Test
+    void floodDetachesTheProbeAndItComesBackWhenTheLoadFalls() throws Exception {
+        KernelHost.require();
+        // the syscalls probe alone: a probe kept attached (process, by default) would be measured along with
+        // whatever else the host runs, against a budget this small
+        AgentConfig config = new AgentConfig(null, new AgentConfig.Probes(List.of("syscalls"), null, null, null), null,
+                null, new AgentConfig.Overhead(1, 2, BUDGET));
+        Path load = KernelHost.newCgroup();
+        String label = KernelHost.label(load);
+        AtomicBoolean busy = new AtomicBoolean(true);
+        Thread flood = Thread.ofPlatform().daemon().start(() -> {
+            while (busy.get()) {
+                try {
+                    AgentHarness.runWorkload(load, () -> { }, "flood", "500000");
+                } catch (Exception | AssertionError e) {
+                    return;
+                }
+            }
+        });
+        try (AgentHarness agent = AgentHarness.start(config)) {
+            ProgramCostSampler cost = agent.agent().programCost();
+            ObjectMapper json = new ObjectMapper();
+            JsonNode budget = null;
+            for (long w = 1; w <= 4; w++) {
+                awaitWindows(cost, w);
+                budget = json.readTree(agent.get("/api/probes").body()).get("agent").get("overhead_budget");
+                if (budget.get("detached").has("syscalls")) {
+                    break;
+                }
+            }
+            assertTrue(budget.get("detached").has("syscalls"), "detached within four windows: " + budget);
+            String detached = agent.scrape();
+            assertEquals(1.0, value(detached, "sonde_budget_actions_total", "probe", "syscalls", "action", "detach"));
+            assertEquals(0.0, value(detached, "sonde_probe_up", "probe", "syscalls"));
+            double countedBefore = value(detached, "sonde_syscalls_total", "cgroup", label, "syscall", "getppid");
+            assertTrue(countedBefore > 0, "what was counted before the detach is still served");
+            String state = json.readTree(agent.get("/api/probes").body()).get("probes").toString();
+            assertTrue(state.contains("\"state\":\"suspended\""), state);
+
+            awaitWindows(cost, cost.windows() + 1);
+            budget = json.readTree(agent.get("/api/probes").body()).get("agent").get("overhead_budget");
+            System.out.printf("overhead-budget: detached; total cpu ratio now %.6f (budget %.6f)%n",
+                    budget.get("cpu_ratio").asDouble(), BUDGET);
+            assertTrue(budget.get("cpu_ratio").asDouble() < BUDGET, "the cost is back under the budget: " + budget);
+
+            busy.set(false);
+            flood.join(30_000);
+            long deadline = cost.windows() + 4;
+            while (value(agent.scrape(), "sonde_probe_up", "probe", "syscalls") == 0 && cost.windows() < deadline) {
+                awaitWindows(cost, cost.windows() + 1);
+            }
+            String back = agent.scrape();
+            assertEquals(1.0, value(back, "sonde_probe_up", "probe", "syscalls"), "attached again once the load fell");
+            assertEquals(1.0, value(back, "sonde_budget_actions_total", "probe", "syscalls", "action", "reattach"));
+            AgentHarness.runWorkload(load, () -> { }, "flood", "1000");
+            awaitWindows(cost, cost.windows() + 2);
+            String later = agent.scrape();
+            assertEquals(1.0, value(later, "sonde_probe_up", "probe", "syscalls"), "and stays attached");
+            // still sampled (the rate is halved back toward 1 one window at a time): an estimate of the 1000
+            assertTrue(value(later, "sonde_syscalls_total", "cgroup", label, "syscall", "getppid") >= countedBefore
+                    + 900, "counting goes on from where it was");
+        } finally {
+            busy.set(false);
+            KernelHost.removeCgroup(load);
             flood.join(10_000);
         }
     }

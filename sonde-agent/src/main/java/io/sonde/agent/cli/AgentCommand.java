@@ -77,6 +77,13 @@ final class AgentCommand implements Callable<Integer> {
                     + e.getMessage());
             return 2;
         }
+        try {
+            ProbeCatalog.check(config.overhead().keepAttached());
+        } catch (IllegalArgumentException e) {
+            err.println("sonde: " + (configFile == null ? "" : configFile + ": ") + "overhead.keep_attached: "
+                    + e.getMessage());
+            return 2;
+        }
         LogFormat.install(verbose);
         Kernel.libbpfVerbose(verbose);
         if (Kernel.libbpfUnavailable() != null) {

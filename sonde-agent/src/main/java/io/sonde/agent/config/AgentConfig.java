@@ -26,7 +26,7 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
         probes = probes == null ? new Probes(null, null, null, null) : probes;
         metrics = metrics == null ? new Metrics(null) : metrics;
         enrichment = enrichment == null ? new Enrichment(null, null) : enrichment;
-        overhead = overhead == null ? new Overhead(null, null, null) : overhead;
+        overhead = overhead == null ? new Overhead(null, null, null, null) : overhead;
     }
 
     /** The configuration with the default overhead settings. */
@@ -203,13 +203,23 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      * @param windowSeconds how long each statistics window lasts
      * @param periodSeconds how often a window opens; more than the window
      * @param budget the fraction of the machine's CPU the probes' programs may take (0 < budget ≤ 1);
-     *     over it the agent samples the probes that support it
+     *     over it the agent samples the probes that support it, then detaches the most expensive one
+     * @param keepAttached probes the budget never detaches (sampling still applies to them)
      */
     public record Overhead(@JsonProperty("window_seconds") Integer windowSeconds,
-            @JsonProperty("period_seconds") Integer periodSeconds, Double budget) {
+            @JsonProperty("period_seconds") Integer periodSeconds, Double budget,
+            @JsonProperty("keep_attached") List<String> keepAttached) {
+        /** Probes never detached by default: exec, exit and OOM-kill records are what incidents start from. */
+        public static final List<String> DEFAULT_KEEP_ATTACHED = List.of("process");
+
         /** Settings with the default budget (0.01). */
         public Overhead(Integer windowSeconds, Integer periodSeconds) {
-            this(windowSeconds, periodSeconds, null);
+            this(windowSeconds, periodSeconds, null, null);
+        }
+
+        /** Settings with the default list of probes kept attached. */
+        public Overhead(Integer windowSeconds, Integer periodSeconds, Double budget) {
+            this(windowSeconds, periodSeconds, budget, null);
         }
 
         public Overhead {
@@ -223,6 +233,7 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
                 throw new ConfigValueException("period_seconds", "must be more than window_seconds ("
                         + windowSeconds + "), got " + periodSeconds);
             }
+            keepAttached = keepAttached == null ? DEFAULT_KEEP_ATTACHED : List.copyOf(keepAttached);
         }
     }
 

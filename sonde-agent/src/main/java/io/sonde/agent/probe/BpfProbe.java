@@ -73,20 +73,52 @@ public abstract class BpfProbe implements Probe {
     public void start(ProbeContext ctx) {
         this.context = ctx;
         BpfObject object = BpfObject.openResource(BpfProbe.class, resource);
-        List<Link> links = new ArrayList<>();
+        List<Link> links;
         try {
             configure(object);
             object.load();
+            links = attachAll(object);
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+        loaded = new Loaded(object, links);
+        started(object);
+    }
+
+    private List<Link> attachAll(BpfObject object) {
+        List<Link> links = new ArrayList<>();
+        try {
             for (Attachment a : attachments()) {
                 links.add(a.how().apply(object.program(a.program())));
             }
         } catch (RuntimeException e) {
             links.forEach(Link::close);
-            object.close();
             throw e;
         }
-        loaded = new Loaded(object, List.copyOf(links));
-        started(object);
+        return List.copyOf(links);
+    }
+
+    /** Closes the links and keeps the object: the maps (and what they counted) stay. */
+    @Override
+    public synchronized boolean suspend() {
+        Loaded l = loaded;
+        if (l == null) {
+            return false;
+        }
+        l.links().forEach(Link::close);
+        loaded = new Loaded(l.object(), List.of());
+        return true;
+    }
+
+    /** Attaches the programs of the kept object again. */
+    @Override
+    public synchronized void resume() {
+        Loaded l = loaded;
+        if (l == null || !l.links().isEmpty()) {
+            return;
+        }
+        loaded = new Loaded(l.object(), attachAll(l.object()));
     }
 
     /** The running object, or null before start and after close. */

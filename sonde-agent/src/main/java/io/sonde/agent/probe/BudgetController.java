@@ -20,8 +20,12 @@ import java.util.Map;
  * back toward 1. Each step is logged, counted in {@code sonde_budget_actions_total{probe,action}} and
  * shown by {@link #describe()}; {@code sonde_probe_sample_rate{probe}} is 1/N.
  *
- * <p>Not done yet: detaching the most expensive optional probe when sampling is at its maximum and
- * the cost is still over the budget; that case is logged ({@code event=budget_exceeded}).
+ * <p>The last resort: when the sum is still over the budget and no probe can sample more, it detaches
+ * the most expensive probe that is not in {@code overhead.keep_attached} (its maps and counts stay; see
+ * {@link ProbeSupervisor#suspend}). A detached probe cannot measure the load it would see, so it is
+ * re-attached on trial after a hold of 1 window, and each time it has to be detached again the hold
+ * doubles (up to {@link #MAX_HOLD_WINDOWS}); a probe that stays attached through a hold's length of
+ * windows starts over at 1. Actions: {@code detach}, {@code reattach}.
  *
  * <pre>{@code
  * BudgetController budget = new BudgetController(supervisor, config.overhead().budget());
@@ -39,25 +43,60 @@ public final class BudgetController implements MultiCollector {
      */
     public static final int MAX_SAMPLE_EVERY = 16;
     private static final int MAX_STEP = 16;
+    /** The longest a detached probe waits before its next trial: 32 periods (32 minutes by default). */
+    public static final int MAX_HOLD_WINDOWS = 32;
+
+    /** A probe the budget detached: windows left before its trial, and the hold it was given. */
+    private static final class Detached {
+        int windowsLeft;
+        int hold;
+    }
+
+    /** A probe re-attached on trial: the hold it had, and windows it has stayed attached since. */
+    private static final class OnTrial {
+        int hold;
+        int windowsAttached;
+    }
 
     private final ProbeSupervisor supervisor;
     private final double budget;
+    private final java.util.Set<String> keepAttached;
+    private final Map<String, Detached> detached = new LinkedHashMap<>();
+    private final Map<String, OnTrial> onTrial = new LinkedHashMap<>();
     private final Map<List<String>, Long> actions = new LinkedHashMap<>();
     private double lastRatio;
     private boolean exceededLogged;
 
+    /** A controller that may detach any probe as the last resort. */
     public BudgetController(ProbeSupervisor supervisor, double budget) {
+        this(supervisor, budget, List.of());
+    }
+
+    /** A controller that never detaches the probes named in {@code keepAttached}. */
+    public BudgetController(ProbeSupervisor supervisor, double budget, List<String> keepAttached) {
         this.supervisor = supervisor;
         this.budget = budget;
+        this.keepAttached = java.util.Set.copyOf(keepAttached);
     }
 
     /** Acts on one window's estimated CPU ratio per probe. */
-    public void afterWindow(Map<String, Double> ratios) {
+    public synchronized void afterWindow(Map<String, Double> ratios) {
         double total = ratios.values().stream().mapToDouble(Double::doubleValue).sum();
         List<SampledProbe> sampled = sampledProbes();
-        synchronized (this) {
-            lastRatio = total;
+        lastRatio = total;
+        boolean over = total > budget;
+        if (!over) {
+            retryDetached(total);
         }
+        try {
+            step(ratios, total, sampled);
+        } finally {
+            // a probe on trial that stayed attached as long as its hold was is trusted again
+            onTrial.entrySet().removeIf(e -> ++e.getValue().windowsAttached >= e.getValue().hold);
+        }
+    }
+
+    private void step(Map<String, Double> ratios, double total, List<SampledProbe> sampled) {
         if (total > budget) {
             SampledProbe target = null;
             for (SampledProbe p : sampled) {
@@ -67,11 +106,7 @@ public final class BudgetController implements MultiCollector {
                 }
             }
             if (target == null) {
-                if (!exceededLogged) {
-                    exceededLogged = true;
-                    LOG.log(System.Logger.Level.WARNING, "event=budget_exceeded cpu_ratio={0} budget={1} "
-                            + "reason=\"sampling at its maximum\"", Double.toString(total), Double.toString(budget));
-                }
+                detachMostExpensive(ratios, total);
                 return;
             }
             int overshoot = (int) Math.min(MAX_STEP, Math.ceil(total / budget));
@@ -88,6 +123,67 @@ public final class BudgetController implements MultiCollector {
         }
     }
 
+    /** Sampling is at its maximum and the cost still over the budget: detach the most expensive optional probe. */
+    private void detachMostExpensive(Map<String, Double> ratios, double total) {
+        String target = null;
+        for (Map.Entry<String, Double> e : ratios.entrySet()) {
+            if (e.getValue() > 0 && !keepAttached.contains(e.getKey())
+                    && supervisor.state(e.getKey()) == ProbeSupervisor.State.UP
+                    && (target == null || e.getValue() > ratios.get(target))) {
+                target = e.getKey();
+            }
+        }
+        if (target == null) {
+            if (!exceededLogged) {
+                exceededLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "event=budget_exceeded cpu_ratio={0} budget={1} reason=\"sampling "
+                        + "at its maximum and no probe that may be detached\"", Double.toString(total),
+                        Double.toString(budget));
+            }
+            return;
+        }
+        if (!supervisor.suspend(target)) {
+            return;
+        }
+        OnTrial trial = onTrial.remove(target);
+        Detached d = new Detached();
+        d.hold = trial == null ? 1 : Math.min(MAX_HOLD_WINDOWS, trial.hold * 2);
+        d.windowsLeft = d.hold;
+        detached.put(target, d);
+        actions.merge(List.of(target, "detach"), 1L, Long::sum);
+        LOG.log(System.Logger.Level.WARNING, "event=budget_action probe={0} action=detach probe_cpu_ratio={1} "
+                + "cpu_ratio={2} budget={3} retry_after_windows={4}", target, Double.toString(ratios.get(target)),
+                Double.toString(total), Double.toString(budget), Integer.toString(d.hold));
+    }
+
+    /** Under the budget: a detached probe whose hold is over is attached again, on trial. */
+    private void retryDetached(double total) {
+        var it = detached.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Detached> e = it.next();
+            if (--e.getValue().windowsLeft > 0) {
+                continue;
+            }
+            try {
+                supervisor.resume(e.getKey());
+            } catch (RuntimeException failure) {
+                LOG.log(System.Logger.Level.WARNING, "event=budget_action_failed probe={0} action=reattach "
+                        + "reason=\"{1}\"", e.getKey(), failure.getMessage());
+                e.getValue().windowsLeft = e.getValue().hold;
+                continue;
+            }
+            it.remove();
+            OnTrial trial = new OnTrial();
+            trial.hold = e.getValue().hold;
+            trial.windowsAttached = -1; // this window's figures were taken while it was detached
+            onTrial.put(e.getKey(), trial);
+            actions.merge(List.of(e.getKey(), "reattach"), 1L, Long::sum);
+            exceededLogged = false;
+            LOG.log(System.Logger.Level.INFO, "event=budget_action probe={0} action=reattach cpu_ratio={1} budget={2}",
+                    e.getKey(), Double.toString(total), Double.toString(budget));
+        }
+    }
+
     private void act(SampledProbe probe, int n, String action, double total) {
         int old = probe.sampleEvery();
         try {
@@ -97,9 +193,7 @@ public final class BudgetController implements MultiCollector {
                     probe.name(), action, e.getMessage());
             return;
         }
-        synchronized (this) {
-            actions.merge(List.of(probe.name(), action), 1L, Long::sum);
-        }
+        actions.merge(List.of(probe.name(), action), 1L, Long::sum);
         LOG.log(System.Logger.Level.INFO, "event=budget_action probe={0} action={1} sample_every_from={2} "
                 + "sample_every={3} cpu_ratio={4} budget={5}", probe.name(), action, Integer.toString(old),
                 Integer.toString(n), Double.toString(total), Double.toString(budget));
@@ -115,7 +209,7 @@ public final class BudgetController implements MultiCollector {
         return out;
     }
 
-    /** The budget, the last total, each sampled probe's rate and the actions so far, for /api/probes. */
+    /** The budget, the last total, each sampled probe's rate, the detached probes and the actions so far. */
     public Map<String, Object> describe() {
         Map<String, Object> rates = new LinkedHashMap<>();
         for (SampledProbe p : sampledProbes()) {
@@ -126,6 +220,11 @@ public final class BudgetController implements MultiCollector {
             out.put("budget", budget);
             out.put("cpu_ratio", lastRatio);
             out.put("sampling", rates);
+            out.put("keep_attached", List.copyOf(keepAttached));
+            Map<String, Object> off = new LinkedHashMap<>();
+            detached.forEach((name, d) -> off.put(name, Map.of("retry_after_windows", d.windowsLeft, "hold_windows",
+                    d.hold)));
+            out.put("detached", off);
             Map<String, Long> acted = new LinkedHashMap<>();
             actions.forEach((k, v) -> acted.put(k.get(0) + "/" + k.get(1), v));
             out.put("actions", acted);
@@ -141,7 +240,8 @@ public final class BudgetController implements MultiCollector {
             rate.set(1.0 / p.sampleEvery(), p.name());
         }
         CounterFamily acted = new CounterFamily("sonde_budget_actions", "Steps taken to keep the probes inside the "
-                + "overhead budget, per probe and action (sample_more, sample_less).", null, "probe", "action");
+                + "overhead budget, per probe and action (sample_more, sample_less, detach, reattach).", null, "probe",
+                "action");
         synchronized (this) {
             actions.forEach((k, v) -> acted.add(v, k.get(0), k.get(1)));
         }

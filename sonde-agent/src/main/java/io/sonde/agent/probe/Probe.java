@@ -45,6 +45,17 @@ public interface Probe extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Detaches the probe's programs but keeps its maps, so its counts so far stay served and nothing new
+     * is counted (the overhead budget's last resort); returns false when the probe cannot.
+     */
+    default boolean suspend() {
+        return false;
+    }
+
+    /** Attaches the programs again after {@link #suspend}. */
+    default void resume() {}
+
     /** Detaches every link and frees every map; idempotent. */
     @Override
     void close();

@@ -23,8 +23,8 @@ import java.util.Map;
 public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe");
 
-    /** The states a probe goes through. */
-    public enum State { PENDING, UP, FAILED, STOPPED }
+    /** The states a probe goes through; SUSPENDED: detached by the overhead budget, maps kept. */
+    public enum State { PENDING, UP, SUSPENDED, FAILED, STOPPED }
 
     private record Entry(Probe probe, State state, String reason) {}
 
@@ -97,7 +97,7 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
     private synchronized Map<String, Long> perRunningProbe(java.util.function.ToLongFunction<Probe> figure) {
         Map<String, Long> out = new LinkedHashMap<>();
         entries.forEach((n, e) -> {
-            if (e.state() == State.UP) {
+            if (e.state() == State.UP || e.state() == State.SUSPENDED) {
                 out.put(n, figure.applyAsLong(e.probe()));
             }
         });
@@ -108,6 +108,35 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
     public synchronized Probe running(String name) {
         Entry e = entries.get(name);
         return e != null && e.state() == State.UP ? e.probe() : null;
+    }
+
+    /** The probe's state, or null for a name not enabled. */
+    public synchronized State state(String name) {
+        Entry e = entries.get(name);
+        return e == null ? null : e.state();
+    }
+
+    /**
+     * Detaches a running probe's programs, keeping its maps and metrics; returns false when the probe
+     * is not running or cannot be suspended.
+     */
+    public synchronized boolean suspend(String name) {
+        Entry e = entries.get(name);
+        if (e == null || e.state() != State.UP || !e.probe().suspend()) {
+            return false;
+        }
+        entries.put(name, new Entry(e.probe(), State.SUSPENDED, "detached by the overhead budget"));
+        return true;
+    }
+
+    /** Attaches a suspended probe's programs again; a failure leaves it suspended and is thrown. */
+    public synchronized void resume(String name) {
+        Entry e = entries.get(name);
+        if (e == null || e.state() != State.SUSPENDED) {
+            return;
+        }
+        e.probe().resume();
+        entries.put(name, new Entry(e.probe(), State.UP, null));
     }
 
     /** Each probe's state for /api/probes. */
@@ -123,7 +152,8 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
                 p.put("reason", e.reason());
             }
             p.put("settings", context.config().settingsOf(name));
-            p.put("events_lost", e.state() == State.UP ? e.probe().eventsLost() : 0);
+            boolean loaded = e.state() == State.UP || e.state() == State.SUSPENDED;
+            p.put("events_lost", loaded ? e.probe().eventsLost() : 0);
             p.put("programs", e.probe().programs());
             p.put("maps", e.probe().maps());
             out.add(p);
@@ -135,7 +165,7 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
     @Override
     public synchronized void close() {
         entries.forEach((name, e) -> {
-            if (e.state() == State.UP) {
+            if (e.state() == State.UP || e.state() == State.SUSPENDED) {
                 registry.unregister(e.probe().metrics());
             }
             e.probe().close();

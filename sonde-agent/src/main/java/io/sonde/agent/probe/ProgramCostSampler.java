@@ -97,6 +97,15 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
     void sampleOnce() {
         List<Program> programs = runningPrograms();
         if (programs.isEmpty()) {
+            // nothing attached (every probe failed, or the budget detached them): a window that costs nothing,
+            // still reported, so that the budget controller's holds run on
+            synchronized (this) {
+                cpuRatios = Map.of();
+            }
+            onWindow.accept(Map.of());
+            synchronized (this) {
+                windows++;
+            }
             return;
         }
         Map<Integer, ProgramInfo> before;

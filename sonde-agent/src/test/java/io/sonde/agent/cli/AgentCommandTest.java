@@ -60,6 +60,19 @@ class AgentCommandTest {
     }
 
     @Test
+    void unknownProbeKeptAttachedExitsTwo() throws Exception {
+        Path f = Files.createTempFile("sonde", ".yaml");
+        try {
+            Files.writeString(f, "overhead:\n  keep_attached: [process, nosuch]\n");
+            Result r = run("agent", "--config.file", f.toString());
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains(f + ": overhead.keep_attached: unknown probe \"nosuch\""), r.err());
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    @Test
     void unknownFlagExitsTwo() {
         assertEquals(2, run("agent", "--no-such-flag").code());
     }

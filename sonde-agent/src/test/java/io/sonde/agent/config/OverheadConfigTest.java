@@ -15,6 +15,7 @@ class OverheadConfigTest {
         AgentConfig.Overhead o = ConfigLoader.parse("s.yaml", "").overhead();
         assertEquals(2, o.windowSeconds());
         assertEquals(60, o.periodSeconds());
+        assertEquals(List.of("process"), o.keepAttached());
         assertEquals(o, new AgentConfig(null, null, null, null).overhead());
     }
 
@@ -24,6 +25,14 @@ class OverheadConfigTest {
         assertEquals(new AgentConfig.Overhead(1, 2), config.overhead());
         assertEquals(config.overhead(), config.withListenAddress("127.0.0.1:0").withEnabledProbes(List.of("syscalls"))
                 .overhead());
+    }
+
+    @Test
+    void keptAttached() throws ConfigException {
+        AgentConfig config = ConfigLoader.parse("s.yaml", "overhead:\n  keep_attached: [syscalls, sched]\n");
+        assertEquals(List.of("syscalls", "sched"), config.overhead().keepAttached());
+        assertEquals(List.of(), ConfigLoader.parse("s.yaml", "overhead:\n  keep_attached: []\n").overhead()
+                .keepAttached());
     }
 
     @Test
