@@ -97,6 +97,22 @@ class AgentHttpTest {
     }
 
     @Test
+    void aFailingCollectorIsA500WithTheReasonNotADroppedConnection() throws Exception {
+        io.prometheus.metrics.model.registry.MultiCollector broken = () -> {
+            throw new IllegalStateException("collector broke");
+        };
+        agent.agent().registry().register(broken);
+        try {
+            HttpResponse<String> r = agent.get("/metrics");
+            assertEquals(500, r.statusCode());
+            assertTrue(r.body().contains("collector broke"), r.body());
+        } finally {
+            agent.agent().registry().unregister(broken);
+        }
+        assertEquals(200, agent.get("/metrics").statusCode());
+    }
+
+    @Test
     void everyMetricIsInTheCatalogue() throws Exception {
         String catalogue = Files.readString(Path.of("../docs/metrics.md"));
         List<String> missing = new ArrayList<>();

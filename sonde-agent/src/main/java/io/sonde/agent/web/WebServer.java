@@ -35,6 +35,7 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class WebServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.sonde.agent.web");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final HttpServer server;
@@ -94,9 +95,16 @@ public final class WebServer implements AutoCloseable {
                             .getPath()));
                     return;
                 }
-                inner.handle(ex);
-            } catch (RuntimeException e) {
-                json(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+                try {
+                    inner.handle(ex);
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    // inside the exchange's try: once it is closed no answer can be sent, and the client would
+                    // see a dropped connection instead of the reason
+                    LOG.log(System.Logger.Level.WARNING, "event=http_error path=" + ex.getRequestURI().getPath(), e);
+                    if (ex.getResponseCode() < 0) {
+                        json(ex, 500, Map.of("error", String.valueOf(e)));
+                    }
+                }
             }
         };
     }
