@@ -144,8 +144,47 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
     /** The netdev probe (no settings yet). */
     public record Netdev() {}
 
-    /** The active prober, {@code probes.probe} (no settings yet). */
-    public record Active() {}
+    /**
+     * The active prober, {@code probes.probe}: each target is probed once per interval on its own
+     * schedule (a probe that has not finished does not hold up the next), and loss and jitter are
+     * figured over the last {@code window} finished probes of each target.
+     *
+     * @param intervalMs milliseconds between two probes of a target
+     * @param timeoutMs milliseconds a probe waits for its answer before it counts as lost
+     * @param window the finished probes per target that loss and jitter are figured over (at most 100000)
+     * @param targets what to probe; none by default (the probe then runs and does nothing)
+     */
+    public record Active(@JsonProperty("interval_ms") Integer intervalMs, @JsonProperty("timeout_ms") Integer timeoutMs,
+            Integer window, List<ProbeTarget> targets) {
+        /** The most probes a window may hold. */
+        public static final int MAX_WINDOW = 100_000;
+
+        public Active {
+            intervalMs = positive(intervalMs, 1000, "interval_ms");
+            timeoutMs = positive(timeoutMs, 1000, "timeout_ms");
+            window = positive(window, 100, "window");
+            if (window > MAX_WINDOW) {
+                throw new ConfigValueException("window", "must be at most " + MAX_WINDOW + ", got " + window);
+            }
+            targets = targets == null ? List.of() : targets;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (ProbeTarget t : targets) {
+                if (t == null) {
+                    throw new ConfigValueException("targets", "a target must be a mapping (kind, address), got nothing");
+                }
+                if (!seen.add(t.kind() + " " + t.label())) {
+                    throw new ConfigValueException("targets", "two " + t.kind() + " targets are labelled \""
+                            + t.label() + "\": give one a different name");
+                }
+            }
+            targets = List.copyOf(targets);
+        }
+
+        /** The defaults: no targets. */
+        public Active() {
+            this(null, null, null, null);
+        }
+    }
 
     /**
      * The cgroups probe: besides every container's cgroup it reads the cgroups these patterns select.
@@ -255,6 +294,9 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
             case "process" -> Map.of("event_log_size", probes.process().eventLogSize());
             case "cgroups" -> Map.of("include", probes.cgroups().include(), "max_cgroups",
                     probes.cgroups().maxCgroups());
+            case "probe" -> Map.of("interval_ms", probes.probe().intervalMs(), "timeout_ms", probes.probe().timeoutMs(),
+                    "window", probes.probe().window(), "targets", probes.probe().targets().stream()
+                            .map(ProbeTarget::settings).toList());
             default -> Map.of();
         };
     }

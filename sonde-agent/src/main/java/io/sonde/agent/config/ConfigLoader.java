@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * ConfigLoader reads the YAML configuration strictly: unknown keys, wrong types and impossible values
@@ -144,15 +145,26 @@ public final class ConfigLoader {
         }
         int line = 0;
         for (String part : dottedKey.split("\\.")) {
+            int bracket = part.indexOf('[');
+            String name = bracket < 0 ? part : part.substring(0, bracket);
             if (!(node instanceof MappingNode mapping)) {
                 return line;
             }
             Node next = null;
             for (NodeTuple t : mapping.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(part)) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(name)) {
                     line = k.getStartMark().getLine() + 1;
                     next = t.getValueNode();
                 }
+            }
+            // list items, as in targets[1]: the line where the item starts
+            for (int at = bracket; next instanceof SequenceNode seq && at >= 0; at = part.indexOf('[', at + 1)) {
+                int index = Integer.parseInt(part.substring(at + 1, part.indexOf(']', at)));
+                if (index >= seq.getValue().size()) {
+                    return line;
+                }
+                next = seq.getValue().get(index);
+                line = next.getStartMark().getLine() + 1;
             }
             if (next == null) {
                 return line;
