@@ -35,7 +35,8 @@ final class BuiltInProbes {
                     COUNTERS, false),
             new Needs("drops", List.of("tracepoint"), List.of("skb/kfree_skb"), COUNTERS, false),
             new Needs("netdev", List.of("cgroup_skb"), List.of(), COUNTERS, true),
-            new Needs("cgroups", List.of(), List.of(), List.of(), true));
+            new Needs("cgroups", List.of(), List.of(), List.of(), true),
+            new Needs("probe", List.of(), List.of(), List.of(), false));
 
     /** One verdict per built-in probe, from the checked features and the host. */
     static List<ProbeVerdict> decide(List<Feature> programTypes, List<Feature> mapTypes, Host host) {

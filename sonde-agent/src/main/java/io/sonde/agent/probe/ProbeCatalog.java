@@ -24,6 +24,7 @@ public final class ProbeCatalog {
         PROBES.put("sched", SchedProbe::new);
         PROBES.put("cgroups", CgroupsProbe::new);
         PROBES.put("block", BlockProbe::new);
+        PROBES.put("probe", ActiveProbe::new);
     }
 
     /** The names of every built-in probe, in start order. */

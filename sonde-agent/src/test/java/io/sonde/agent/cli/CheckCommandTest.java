@@ -51,7 +51,7 @@ class CheckCommandTest {
             assertFalse(kprobe.get("detail").asText().isBlank(), "kprobe needs a reason: " + kprobe);
             assertNotNull(kprobe.get("errno"), "kprobe failed with an errno: " + kprobe);
         }
-        assertEquals(9, report.get("probes").size());
+        assertEquals(10, report.get("probes").size());
     }
 
     @Test
