@@ -3,6 +3,8 @@
 // syscall, and every failure per cgroup, syscall and errno (calls that never return, exit and
 // exit_group, go uncounted). With latency on, sys_enter counts at entry and stamps the time, and
 // sys_exit puts the duration into a log2 histogram per syscall: about three times the cost per call.
+// Slow-syscall events (off by default) have a sys_enter/sys_exit pair of their own, slow_enter and
+// slow_exit, which the agent attaches only while the events are on, so the default costs the same.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -130,5 +132,84 @@ int BPF_PROG(sys_exit_count, struct pt_regs *regs, long ret)
 		};
 		count_percpu(&syscall_errors, &ekey);
 	}
+	return 0;
+}
+
+/* Slow-syscall events: the threshold is a run-time setting (.data is mapped writable). */
+__u64 slow_threshold_ns = 10000000;
+
+struct slow_start {
+	__u64 ts;
+	__u32 nr;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct slow_start);
+} slow_starts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} syscall_events SEC(".maps");
+
+/* records the ring buffer could not take */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} events_lost SEC(".maps");
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(slow_enter, struct pt_regs *regs, long id)
+{
+	struct slow_start *s;
+
+	s = bpf_task_storage_get(&slow_starts, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s) {
+		s->ts = bpf_ktime_get_ns();
+		s->nr = id;
+	}
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(slow_exit, struct pt_regs *regs, long ret)
+{
+	struct syscall_event *e;
+	struct slow_start *s;
+	__u64 now, delta, id;
+
+	s = bpf_task_storage_get(&slow_starts, bpf_get_current_task_btf(), 0, 0);
+	if (!s || !s->ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	delta = now - s->ts;
+	s->ts = 0;
+	if (delta < slow_threshold_ns)
+		return 0;
+	e = bpf_ringbuf_reserve(&syscall_events, sizeof(*e), 0);
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
+		if (lost)
+			*lost += 1;
+		return 0;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->ts_ns = now;
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->nr = s->nr;
+	e->pad = 0;
+	e->ret = ret;
+	e->latency_ns = delta;
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -20,4 +20,17 @@ struct syscall_error_key {
 	__u32 err;
 };
 
+/* one slow-syscall record in the ring buffer (64 bytes) */
+struct syscall_event {
+	__u64 ts_ns;       /* bpf_ktime_get_ns() at exit */
+	__u64 cgroup_id;
+	__u32 pid;         /* tgid */
+	__u32 tid;
+	__u32 nr;          /* syscall number */
+	__u32 pad;
+	__s64 ret;         /* the return value (-errno on failure) */
+	__u64 latency_ns;  /* exit minus entry */
+	char comm[16];
+};
+
 #endif

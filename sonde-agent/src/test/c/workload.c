@@ -17,6 +17,10 @@
 //   workload naps N US CPU   print "ready", wait for a line, then (pinned to CPU unless it is -1): N
 //                            sleeps of US microseconds; print "done" and wait for another line
 //   workload flood N         print "ready", wait for a line, then: N getppid calls; print "done"
+//   workload execs K         print "ready", wait for a line, then: K children, one after the other, each
+//                            exec "workload exit"; print "child PID" for each, then "done"
+//   workload openloop MS     print "ready", then open and close /proc/self/stat every MS ms until
+//                            stdin closes or a line arrives; print "opens N", the number of opens
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -249,6 +253,56 @@ static int flood(long n)
 	return 0;
 }
 
+static int execs(int k)
+{
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (len <= 0)
+		return 10;
+	self[len] = 0;
+	wait_for_go();
+	for (int i = 0; i < k; i++) {
+		pid_t child = fork();
+		if (child < 0)
+			return 6;
+		if (child == 0) {
+			char *argv[] = {"workload", "exit", NULL};
+			execv(self, argv);
+			_exit(7);
+		}
+		int status;
+		waitpid(child, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return 8;
+		printf("child %d\n", child);
+	}
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
+
+static int openloop(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	struct pollfd in = {.fd = 0, .events = POLLIN};
+	long n = 0;
+
+	printf("ready\n");
+	fflush(stdout);
+	while (poll(&in, 1, 0) == 0) {
+		long fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/stat", O_RDONLY);
+		if (fd < 0)
+			return 5;
+		close(fd);
+		n++;
+		syscall(SYS_nanosleep, &ts, NULL);
+	}
+	printf("opens %ld\n", n);
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "exit"))
@@ -267,6 +321,10 @@ int main(int argc, char **argv)
 		return spin(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "naps"))
 		return naps(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (argc == 3 && !strcmp(argv[1], "execs"))
+		return execs(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "openloop"))
+		return openloop(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "flood"))
 		return flood(atol(argv[2]));
 	fprintf(stderr, "usage: workload run N M K F G | exit | sleep S | eat | blockio DEV N S | hold MB MS N FILE\n");

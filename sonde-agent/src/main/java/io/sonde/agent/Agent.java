@@ -2,7 +2,9 @@ package io.sonde.agent;
 
 import io.sonde.agent.config.AgentConfig;
 import io.sonde.agent.config.ListenAddress;
+import io.sonde.agent.enrich.ProcessResolver;
 import io.sonde.agent.events.EventBus;
+import io.sonde.agent.events.EventEnricher;
 import io.sonde.agent.metrics.AgentFootprint;
 import io.sonde.agent.metrics.SelfMetrics;
 import io.sonde.agent.metrics.SeriesBudget;
@@ -44,8 +46,11 @@ public final class Agent implements AutoCloseable {
     private final ProbeSupervisor supervisor;
     private final WebServer web;
     private final ProgramCostSampler cost;
+    private final EventBus events;
 
-    private Agent(PrometheusRegistry registry, ProbeSupervisor supervisor, WebServer web, ProgramCostSampler cost) {
+    private Agent(PrometheusRegistry registry, ProbeSupervisor supervisor, WebServer web, ProgramCostSampler cost,
+            EventBus events) {
+        this.events = events;
         this.registry = registry;
         this.supervisor = supervisor;
         this.web = web;
@@ -60,8 +65,10 @@ public final class Agent implements AutoCloseable {
         JvmMetrics.builder().register(registry);
         SeriesBudget budget = new SeriesBudget(config.metrics().seriesBudget(), SERIES_IDLE_MILLIS);
         SelfMetrics self = new SelfMetrics(version, budget);
-        EventBus events = new EventBus();
+        EventBus events = new EventBus(new EventEnricher(new ProcessResolver(java.nio.file.Path.of("/proc"),
+                config.enrichment().processCacheSize(), ProcessResolver.DEFAULT_TTL)));
         registry.register(self);
+        registry.register(events);
         List<String> names = config.probes().enabled() == null ? ProbeCatalog.names() : config.probes().enabled();
         List<Probe> probes = ProbeCatalog.create(names);
         ProbeSupervisor supervisor = new ProbeSupervisor(probes,
@@ -82,13 +89,13 @@ public final class Agent implements AutoCloseable {
             agent.put("program_cost", cost.describe());
             agent.put("overhead_budget", overheadBudget.describe());
             return agent;
-        });
+        }, events, supervisor::changeSettings);
         LOG.log(System.Logger.Level.INFO, "event=listening address={0}", web.address());
         supervisor.startAll();
         cost.start();
         LOG.log(System.Logger.Level.INFO, "event=ready probes_up={0} probes={1}",
                 supervisor.up().values().stream().filter(b -> b).count(), names.size());
-        return new Agent(registry, supervisor, web, cost);
+        return new Agent(registry, supervisor, web, cost, events);
     }
 
     /** The address the web server listens on. */
@@ -104,6 +111,24 @@ public final class Agent implements AutoCloseable {
     /** The probes and their states. */
     public ProbeSupervisor supervisor() {
         return supervisor;
+    }
+
+    /** The bus the probes publish their events on. */
+    public EventBus events() {
+        return events;
+    }
+
+    /**
+     * Applies a reloaded configuration's run-time settings (filters, sampling, thresholds) to the running
+     * probes without reloading any program; logs and returns what could not be applied, by probe. Other
+     * changes (probes enabled, map sizes, the listen address) need a restart.
+     */
+    public Map<String, String> reload(AgentConfig config) {
+        Map<String, String> failed = supervisor.reload(config);
+        failed.forEach((probe, reason) -> LOG.log(System.Logger.Level.WARNING,
+                "event=reload_failed probe={0} reason=\"{1}\"", probe, reason.replace('"', '\'')));
+        LOG.log(System.Logger.Level.INFO, "event=reloaded probes_failed={0}", failed.size());
+        return failed;
     }
 
     /** The sampler of the probes' kernel-program cost. */

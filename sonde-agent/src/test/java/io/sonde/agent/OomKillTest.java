@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sonde.agent.probe.ProcessEvent;
-import io.sonde.agent.probe.ProcessProbe;
+import io.sonde.agent.events.EnrichedEvent;
+import io.sonde.agent.events.EventBus;
+import io.sonde.agent.probe.ExitEvent;
+import io.sonde.agent.probe.OomKillEvent;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,9 @@ class OomKillTest {
         KernelHost.require();
         Path v2 = KernelHost.newCgroup();
         Path v1 = null;
-        try (AgentHarness agent = AgentHarness.start()) {
+        try (AgentHarness agent = AgentHarness.start();
+                EventBus.Subscription events = agent.agent().events().subscribe("test", 100_000,
+                        e -> e instanceof OomKillEvent || e instanceof ExitEvent)) {
             String limitFile;
             boolean v2memory = Files.readString(KernelHost.cgroup2().resolve("cgroup.controllers")).contains("memory");
             if (v2memory) {
@@ -53,21 +57,33 @@ class OomKillTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the OOM killer ends the workload");
             assertEquals(128 + 9, p.exitValue(), "killed by SIGKILL");
             String cg = KernelHost.label(v2);
-            ProcessProbe probe = (ProcessProbe) agent.agent().supervisor().running("process");
-            ProcessEvent oom = null;
-            for (int i = 0; i < 100 && oom == null; i++) {
-                oom = probe.recentEvents().stream().filter(e -> e.type() == ProcessEvent.Type.OOM_KILL
-                        && e.pid() == p.pid()).findFirst().orElse(null);
-                Thread.sleep(20);
+            List<EnrichedEvent> seen = new java.util.ArrayList<>();
+            OomKillEvent oom = null;
+            List<ExitEvent> exits = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((oom == null || exits.isEmpty()) && System.nanoTime() < deadline) {
+                EnrichedEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+                if (e == null || e.event().pid() != p.pid()) {
+                    continue;
+                }
+                seen.add(e);
+                if (e.event() instanceof OomKillEvent o) {
+                    oom = o;
+                } else if (e.event() instanceof ExitEvent x) {
+                    exits.add(x);
+                }
             }
-            assertTrue(oom != null, "an OOM-kill record for pid " + p.pid());
+            assertTrue(oom != null, "an OOM-kill event for pid " + p.pid() + ": " + seen);
             assertEquals("workload", oom.comm());
             assertEquals(cg, oom.cgroup());
             String text = agent.scrape();
             assertEquals(1, value(text, "sonde_oom_kills_total", "cgroup", cg));
             assertEquals(1, value(text, "sonde_process_exits_total", "cgroup", cg, "reason", "SIGKILL"));
-            List<ProcessEvent> exits = probe.recentEvents().stream().filter(e -> e.type() == ProcessEvent.Type.EXIT
-                    && e.pid() == p.pid()).toList();
+            while (events.poll(200, TimeUnit.MILLISECONDS) instanceof EnrichedEvent e) {
+                if (e.event() instanceof ExitEvent x && x.pid() == p.pid()) {
+                    exits.add(x); // none expected: one exit per process
+                }
+            }
             assertEquals(1, exits.size());
             assertEquals(9, exits.get(0).signal());
         } finally {

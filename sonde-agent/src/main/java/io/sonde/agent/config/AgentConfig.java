@@ -82,7 +82,7 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
             Tcp tcp, Drops drops, Netdev netdev, Active probe) {
         public Probes {
             syscalls = syscalls == null ? new Syscalls(null) : syscalls;
-            process = process == null ? new Process(null) : process;
+            process = process == null ? new Process() : process;
             files = files == null ? new Files() : files;
             cgroups = cgroups == null ? new Cgroups(null, null) : cgroups;
             tcp = tcp == null ? new Tcp() : tcp;
@@ -108,32 +108,85 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      * @param maxEntries capacity of each of its kernel maps (distinct cgroup and syscall pairs)
      * @param latency whether to time every syscall (sys_enter and sys_exit) for the duration histogram;
      *     off (the default), one program on sys_exit counts calls and errors at a third of the cost
+     * @param slowEvents whether to publish an event for every syscall slower than the threshold (attaches
+     *     a sys_enter/sys_exit pair of its own while on; off by default); changeable at run time
+     * @param slowThresholdUs the threshold of slow-syscall events, in microseconds; changeable at run time
      */
-    public record Syscalls(@JsonProperty("max_entries") Integer maxEntries, Boolean latency) {
+    public record Syscalls(@JsonProperty("max_entries") Integer maxEntries, Boolean latency,
+            @JsonProperty("slow_events") Boolean slowEvents, @JsonProperty("slow_threshold_us") Long slowThresholdUs) {
         public Syscalls {
             maxEntries = positive(maxEntries, 16384, "max_entries");
             latency = latency != null && latency;
+            slowEvents = slowEvents != null && slowEvents;
+            slowThresholdUs = slowThresholdUs == null ? 10_000L : slowThresholdUs;
+            if (slowThresholdUs < 1) {
+                throw new ConfigValueException("slow_threshold_us", "must be at least 1, got " + slowThresholdUs);
+            }
         }
 
         /** Settings with the default latency choice (off). */
         public Syscalls(Integer maxEntries) {
             this(maxEntries, null);
         }
-    }
 
-    /**
-     * The process probe.
-     *
-     * @param eventLogSize exec, exit and OOM-kill records kept in memory
-     */
-    public record Process(@JsonProperty("event_log_size") Integer eventLogSize) {
-        public Process {
-            eventLogSize = positive(eventLogSize, 1000, "event_log_size");
+        /** Settings with slow-syscall events off. */
+        public Syscalls(Integer maxEntries, Boolean latency) {
+            this(maxEntries, latency, null, null);
         }
     }
 
-    /** The files probe (no settings yet). */
-    public record Files() {}
+    /** The process probe (no settings). */
+    public record Process() {}
+
+    /**
+     * The files probe: file opens are always counted; file-open events (one per open, with the path and
+     * the result) are off by default. Everything but {@code ring_bytes} can change at run time.
+     *
+     * @param events whether to publish file-open events
+     * @param pid only opens by this process; 0 (the default) for all
+     * @param comm only opens by processes of this command name; "" (the default) for all
+     * @param cgroup only opens in this cgroup (a cgroup v2 path, the directory itself); "" for all
+     * @param pathPrefix only opens of paths starting with this (as the caller wrote them, up to 63 bytes); ""
+     *     for all
+     * @param sampleEvery publish one open in N (per CPU) among those the filter passes; 1 publishes all
+     * @param ringBytes the size of the events' ring buffer (a power of two, at least 4096); fixed at load
+     */
+    public record Files(Boolean events, Integer pid, String comm, String cgroup,
+            @JsonProperty("path_prefix") String pathPrefix, @JsonProperty("sample_every") Integer sampleEvery,
+            @JsonProperty("ring_bytes") Integer ringBytes) {
+        public Files {
+            events = events != null && events;
+            pid = pid == null ? 0 : pid;
+            if (pid < 0) {
+                throw new ConfigValueException("pid", "must be a process id, or 0 for all, got " + pid);
+            }
+            comm = comm == null ? "" : comm;
+            if (comm.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15) {
+                throw new ConfigValueException("comm", "must be at most 15 bytes (the kernel's command name), got \""
+                        + comm + "\"");
+            }
+            cgroup = cgroup == null ? "" : cgroup;
+            if (!cgroup.isEmpty() && !cgroup.startsWith("/")) {
+                throw new ConfigValueException("cgroup", "must be a cgroup v2 path starting with /, or \"\" for "
+                        + "all, got \"" + cgroup + "\"");
+            }
+            pathPrefix = pathPrefix == null ? "" : pathPrefix;
+            if (pathPrefix.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+                throw new ConfigValueException("path_prefix", "must be at most 63 bytes, got " + pathPrefix.length());
+            }
+            sampleEvery = positive(sampleEvery, 1, "sample_every");
+            ringBytes = ringBytes == null ? 256 * 1024 : ringBytes;
+            if (ringBytes < 4096 || Integer.bitCount(ringBytes) != 1) {
+                throw new ConfigValueException("ring_bytes", "must be a power of two of at least 4096, got "
+                        + ringBytes);
+            }
+        }
+
+        /** The defaults: events off. */
+        public Files() {
+            this(null, null, null, null, null, null, null);
+        }
+    }
 
     /** The tcp probe (no settings yet). */
     public record Tcp() {}
@@ -286,12 +339,29 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
         return value;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper SETTINGS_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A settings record as a map under its configuration keys. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> settingsMap(Record settings) {
+        return new java.util.LinkedHashMap<>(SETTINGS_JSON.convertValue(settings, Map.class));
+    }
+
+    /** The run-time settings record of a probe (files, syscalls), or null for a probe without one. */
+    public Record settingsRecord(String probe) {
+        return switch (probe) {
+            case "syscalls" -> probes.syscalls();
+            case "files" -> probes.files();
+            default -> null;
+        };
+    }
+
     /** Settings of one probe by name, as plain values for /api/probes. */
     public Map<String, Object> settingsOf(String probe) {
         return switch (probe) {
-            case "syscalls" -> Map.of("max_entries", probes.syscalls().maxEntries(), "latency",
-                    probes.syscalls().latency());
-            case "process" -> Map.of("event_log_size", probes.process().eventLogSize());
+            case "syscalls" -> settingsMap(probes.syscalls());
+            case "files" -> settingsMap(probes.files());
             case "cgroups" -> Map.of("include", probes.cgroups().include(), "max_cgroups",
                     probes.cgroups().maxCgroups());
             case "probe" -> Map.of("interval_ms", probes.probe().intervalMs(), "timeout_ms", probes.probe().timeoutMs(),

@@ -4,7 +4,7 @@ package io.sonde.agent.events;
  * Event is one thing the kernel saw that must be seen one by one (an exec, a failed connect, a
  * dropped packet), decoded from a probe's ring buffer and attributed. Each probe defines its events
  * as immutable records implementing this interface; the pipeline filters on these common fields and
- * serialises the rest of the record as JSON.
+ * serialises the rest of the record's components as JSON ({@link EventJson}).
  *
  * <pre>{@code
  * record ExecEvent(long timestampNanos, int pid, String comm, String cgroup, String container, String filename)
@@ -31,4 +31,13 @@ public interface Event {
 
     /** The container id of that cgroup, or "" on the host. */
     String container();
+
+    /**
+     * How long the thing the event reports took, in nanoseconds, or -1 when it has no duration. A record
+     * with a {@code long latencyNanos} component implements this by its accessor; {@code --min-latency}
+     * and the {@code min_latency} filter compare against it.
+     */
+    default long latencyNanos() {
+        return -1;
+    }
 }

@@ -49,6 +49,10 @@ public abstract class BpfProbe implements Probe {
     private final String resource;
     protected ProbeContext context;
     private volatile Loaded loaded;
+    /** Programs switched on by {@link #setAttached}, and the links of those attached now (none while suspended). */
+    private final java.util.Set<String> wantedOptional = new java.util.LinkedHashSet<>();
+    private final Map<String, Link> optionalLinks = new LinkedHashMap<>();
+    private boolean suspended;
 
     protected BpfProbe(String name, String resource) {
         this.name = name;
@@ -107,6 +111,9 @@ public abstract class BpfProbe implements Probe {
             return false;
         }
         l.links().forEach(Link::close);
+        optionalLinks.values().forEach(Link::close);
+        optionalLinks.clear();
+        suspended = true;
         loaded = new Loaded(l.object(), List.of());
         return true;
     }
@@ -115,10 +122,14 @@ public abstract class BpfProbe implements Probe {
     @Override
     public synchronized void resume() {
         Loaded l = loaded;
-        if (l == null || !l.links().isEmpty()) {
+        if (l == null || !suspended) {
             return;
         }
         loaded = new Loaded(l.object(), attachAll(l.object()));
+        suspended = false;
+        for (String program : wantedOptional) {
+            optionalLinks.put(program, l.object().program(program).attach());
+        }
     }
 
     /** The running object, or null before start and after close. */
@@ -140,7 +151,11 @@ public abstract class BpfProbe implements Probe {
         if (l == null) {
             return out;
         }
-        for (Link link : l.links()) {
+        List<Link> links = new ArrayList<>(l.links());
+        synchronized (this) {
+            links.addAll(optionalLinks.values());
+        }
+        for (Link link : links) {
             Map<String, Object> p = new LinkedHashMap<>();
             Program program = link.program();
             p.put("name", program.name());
@@ -216,6 +231,34 @@ public abstract class BpfProbe implements Probe {
         }
     }
 
+    /**
+     * Attaches a loaded program that is not among {@link #attachments()} (on) or detaches it (off), while
+     * the probe runs: run-time switches such as event streams that cost nothing while off. Idempotent.
+     */
+    protected synchronized void setAttached(String program, boolean on) {
+        BpfObject o = object();
+        if (o == null) {
+            return;
+        }
+        if (on) {
+            wantedOptional.add(program);
+            if (!suspended && !optionalLinks.containsKey(program)) {
+                optionalLinks.put(program, o.program(program).attach());
+            }
+        } else {
+            wantedOptional.remove(program);
+            Link link = optionalLinks.remove(program);
+            if (link != null) {
+                link.close();
+            }
+        }
+    }
+
+    /** Whether a program is switched on by {@link #setAttached} (attached unless the probe is suspended). */
+    protected synchronized boolean isAttached(String program) {
+        return wantedOptional.contains(program);
+    }
+
     /** Stops consumers the probe started; called before the object closes. */
     protected void stopping() {}
 
@@ -226,6 +269,9 @@ public abstract class BpfProbe implements Probe {
             return;
         }
         stopping();
+        optionalLinks.values().forEach(Link::close);
+        optionalLinks.clear();
+        wantedOptional.clear();
         loaded = null;
         l.close();
     }

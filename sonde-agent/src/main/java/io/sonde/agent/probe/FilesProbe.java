@@ -1,15 +1,20 @@
 package io.sonde.agent.probe;
 
+import io.sonde.agent.config.AgentConfig;
+import io.sonde.agent.config.ConfigValueException;
 import io.sonde.agent.enrich.Errno;
+import io.sonde.agent.events.Event;
 import io.sonde.agent.metrics.CounterFamily;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
 import io.sonde.bpf.Kernel;
 import io.sonde.bpf.Program;
+import io.sonde.bpf.ringbuf.RingRecord;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +24,28 @@ import java.util.List;
  * openat and openat2, and of open and creat where the architecture has them (x86_64 does, arm64
  * does not). Kernel side: files.bpf.c and files.h ({@code file_opens}: per-CPU hash keyed by
  * {cgroup_id u64, errno u32 (0 for success), pad u32}).
+ *
+ * <p>File-open events ({@link FileOpenEvent}) are off by default. Turned on ({@code probes.files.events},
+ * at load or at run time), the enter tracepoints of the same syscalls are attached and note the opens
+ * that pass the filter (pid, comm, cgroup: BPF globals, checked at entry) and the sampling (one in
+ * {@code sample_every} per CPU); the exit programs publish those with their result, and drop those
+ * whose path does not start with {@code path_prefix}. Turned off, the enter programs are detached and
+ * the exit programs test one global. Every setting but the ring size changes without reloading.
+ *
+ * <p>As a {@link SampledProbe} its rate is the events' sampling: the counts stay exact.
+ *
+ * <pre>{@code
+ * files.applySettings(new AgentConfig.Files(true, 0, "", "", "/etc/", 1, null));
+ * }</pre>
  */
-public final class FilesProbe extends BpfProbe {
+public final class FilesProbe extends BpfProbe implements TunableProbe, SampledProbe {
     private static final String[] SYSCALLS = {"openat", "openat2", "open", "creat"};
+    private static final int RECORD_SIZE = 304;
+
     private final List<Attachment> attachments = new ArrayList<>();
+    private final List<String> enterPrograms = new ArrayList<>();
+    private volatile AgentConfig.Files settings = new AgentConfig.Files();
+    private EventRing events;
 
     public FilesProbe() {
         super("files", "/bpf/files.bpf.o");
@@ -30,24 +53,127 @@ public final class FilesProbe extends BpfProbe {
 
     @Override
     public String description() {
-        return "file opens and failed opens per cgroup (tracepoints syscalls/sys_exit_open, creat, openat, openat2)";
+        return "file opens and failed opens per cgroup (tracepoints syscalls/sys_exit_open, creat, openat, openat2); "
+                + "file-open events when asked for (and sys_enter_* of the same)";
     }
 
     @Override
     protected void configure(BpfObject object) {
         attachments.clear();
+        enterPrograms.clear();
         for (String call : SYSCALLS) {
             boolean exists = Files.isDirectory(Kernel.TRACEFS.resolve("events/syscalls/sys_exit_" + call));
             object.program("exit_" + call).setAutoload(exists);
+            object.program("enter_" + call).setAutoload(exists);
             if (exists) {
                 attachments.add(Attachment.of("exit_" + call, Program::attach));
+                enterPrograms.add("enter_" + call);
             }
         }
+        settings = context.config().probes().files();
+        object.map("open_events_ring").resize(settings.ringBytes());
     }
 
     @Override
     protected List<Attachment> attachments() {
         return attachments;
+    }
+
+    @Override
+    protected void started(BpfObject object) {
+        events = EventRing.start(name(), object.map("open_events_ring"), context.events(), this::decode);
+        write(settings, true);
+    }
+
+    /** Decodes one record (files.h struct open_event). */
+    Event decode(RingRecord r) {
+        if (r.length() < RECORD_SIZE) {
+            throw new IllegalArgumentException("file-open record of " + r.length() + " bytes, expected "
+                    + RECORD_SIZE);
+        }
+        long cgroupId = r.getLong(8);
+        Attribution a = context.attribution();
+        String cgroup = a.cgroupPath(cgroupId);
+        int ret = r.getInt(24);
+        return new FileOpenEvent(r.getLong(0), cgroupId, cgroup, a.container(cgroup), r.getInt(16), r.getInt(20),
+                r.getString(32, 16), ret < 0 ? -1 : ret, ret < 0 ? Errno.name(-ret) : "", r.getInt(28),
+                r.getString(48, 256));
+    }
+
+    @Override
+    public Class<? extends Record> settingsType() {
+        return AgentConfig.Files.class;
+    }
+
+    @Override
+    public AgentConfig.Files settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void applySettings(Record next) {
+        AgentConfig.Files s = (AgentConfig.Files) next;
+        if (!s.ringBytes().equals(settings.ringBytes())) {
+            throw new ConfigValueException("ring_bytes", "is fixed when the probe loads (" + settings.ringBytes()
+                    + "); restart the agent to change it");
+        }
+        write(s, false);
+    }
+
+    /** Writes the filter and the switch into the running programs' globals, and (de)attaches the enter programs. */
+    private synchronized void write(AgentConfig.Files s, boolean initial) {
+        long cgroupId = s.cgroup().isEmpty() ? 0 : ProbeSettings.cgroupId("cgroup", s.cgroup());
+        BpfObject o = object();
+        if (o == null) {
+            settings = s;
+            return;
+        }
+        if (!s.events() && (initial || settings.events())) {
+            o.setGlobal("open_events", false);
+            enterPrograms.forEach(p -> setAttached(p, false));
+        }
+        o.setGlobal("filter_pid", s.pid());
+        o.setGlobal("filter_cgroup", cgroupId);
+        o.setGlobal("filter_comm", fixed(s.comm(), 16));
+        o.setGlobal("filter_prefix", fixed(s.pathPrefix(), 64));
+        o.setGlobal("sample_every", s.sampleEvery());
+        if (s.events()) {
+            enterPrograms.forEach(p -> setAttached(p, true));
+            o.setGlobal("open_events", true);
+        }
+        settings = s;
+    }
+
+    private static byte[] fixed(String s, int size) {
+        byte[] out = new byte[size];
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, out, 0, Math.min(b.length, size - 1));
+        return out;
+    }
+
+    @Override
+    public int sampleEvery() {
+        return settings.sampleEvery();
+    }
+
+    @Override
+    public synchronized void sampleEvery(int n) {
+        AgentConfig.Files s = settings;
+        applySettings(new AgentConfig.Files(s.events(), s.pid(), s.comm(), s.cgroup(), s.pathPrefix(), n,
+                s.ringBytes()));
+    }
+
+    @Override
+    public long eventsLost() {
+        BpfMap lost = map("events_lost");
+        return lost == null ? 0 : lost.sumLong(0);
+    }
+
+    @Override
+    protected void stopping() {
+        if (events != null) {
+            events.close();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sonde.agent.probe;
 
+import io.sonde.agent.config.AgentConfig;
 import io.sonde.agent.metrics.SelfMetrics;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -151,14 +152,67 @@ public final class ProbeSupervisor implements SelfMetrics.ProbeStates, AutoClose
             if (e.reason() != null) {
                 p.put("reason", e.reason());
             }
-            p.put("settings", context.config().settingsOf(name));
             boolean loaded = e.state() == State.UP || e.state() == State.SUSPENDED;
+            p.put("settings", loaded && e.probe() instanceof TunableProbe t ? AgentConfig.settingsMap(t.settings())
+                    : context.config().settingsOf(name));
             p.put("events_lost", loaded ? e.probe().eventsLost() : 0);
             p.put("programs", e.probe().programs());
             p.put("maps", e.probe().maps());
             out.add(p);
         });
         return out;
+    }
+
+    /**
+     * Changes the run-time settings of a running probe by the fields of a JSON object; returns the
+     * settings now in force. Throws ConfigValueException naming the bad field, NoSuchElementException
+     * when no such probe runs, UnsupportedOperationException when the probe has no run-time settings.
+     */
+    public Map<String, Object> changeSettings(String name, String body) {
+        Probe p;
+        synchronized (this) {
+            Entry e = entries.get(name);
+            if (e == null || e.state() != State.UP) {
+                throw new java.util.NoSuchElementException(e == null ? "no probe \"" + name + "\"; the probes are "
+                        + entries.keySet() : "probe " + name + " is not running (" + e.state().name().toLowerCase()
+                        + ")");
+            }
+            p = e.probe();
+        }
+        if (!(p instanceof TunableProbe t)) {
+            throw new UnsupportedOperationException("probe " + name + " has no run-time settings");
+        }
+        synchronized (t) {
+            t.applySettings(ProbeSettings.merge(t, body));
+            LOG.log(System.Logger.Level.INFO, "event=settings_changed probe={0} settings=\"{1}\"", name,
+                    AgentConfig.settingsMap(t.settings()).toString().replace('"', '\''));
+            return AgentConfig.settingsMap(t.settings());
+        }
+    }
+
+    /**
+     * Applies a reloaded configuration's run-time settings to every running tunable probe (SIGHUP).
+     * Each probe is applied on its own: one probe's bad value is logged and leaves the others changed.
+     * Returns the probes whose settings could not be applied, with the reason.
+     */
+    public Map<String, String> reload(AgentConfig config) {
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (String name : up().keySet()) {
+            Probe p = running(name);
+            Record next = config.settingsRecord(name);
+            if (p instanceof TunableProbe t && next != null) {
+                try {
+                    synchronized (t) {
+                        t.applySettings(next);
+                    }
+                } catch (RuntimeException e) {
+                    String key = e instanceof io.sonde.agent.config.ConfigValueException v ? "probes." + name + "."
+                            + v.key() + ": " : "";
+                    failed.put(name, key + e.getMessage());
+                }
+            }
+        }
+        return failed;
     }
 
     /** Detaches and frees every probe. */

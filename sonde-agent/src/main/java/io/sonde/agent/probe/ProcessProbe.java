@@ -1,10 +1,11 @@
 package io.sonde.agent.probe;
 
+import io.sonde.agent.events.Event;
 import io.sonde.agent.metrics.CounterFamily;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
 import io.sonde.bpf.Program;
-import io.sonde.bpf.ringbuf.RingBuffer;
+import io.sonde.bpf.ringbuf.RingRecord;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -12,27 +13,47 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * ProcessProbe counts execs per cgroup and command, forks (new processes, not threads) per cgroup,
  * process exits per cgroup and reason, and OOM kills per cgroup of the victim. Exec, exit and
- * OOM-kill records also arrive one by one through a ring buffer and are kept in a bounded log.
- * Kernel side: process.bpf.c and process.h (tracepoint sched_process_exec; BTF tracepoints
- * sched_process_fork, sched_process_exit, mark_victim).
+ * OOM-kill records also arrive one by one through a ring buffer and are published on the event bus
+ * as {@link ExecEvent}, {@link ExitEvent} and {@link OomKillEvent}. Kernel side: process.bpf.c and
+ * process.h (tracepoint sched_process_exec; BTF tracepoints sched_process_fork, sched_process_exit,
+ * mark_victim).
+ *
+ * <pre>{@code
+ * Probe p = new ProcessProbe(Set.of("exec")); // sonde trace exec: only the exec program is loaded
+ * }</pre>
  */
 public final class ProcessProbe extends BpfProbe {
-    private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.process");
+    private static final int RECORD_SIZE = 176;
+    private static final Map<String, String> PROGRAMS = Map.of("exec", "handle_exec", "exit", "handle_exit",
+            "oom_kill", "handle_oom_victim", "fork", "handle_fork");
 
-    private final ArrayDeque<ProcessEvent> log = new ArrayDeque<>();
-    private int logSize = 1000;
-    private RingBuffer ring;
-    private Thread consumer;
+    private final Set<String> hooks;
+    private EventRing events;
 
+    /** The probe with every program: counts and events of every kind. */
     public ProcessProbe() {
+        this(PROGRAMS.keySet());
+    }
+
+    /** A probe that loads only the programs of these kinds (exec, exit, oom_kill, fork): for the trace tools. */
+    public ProcessProbe(Set<String> kinds) {
         super("process", "/bpf/process.bpf.o");
+        for (String k : kinds) {
+            if (!PROGRAMS.containsKey(k)) {
+                throw new IllegalArgumentException("process probe: unknown kind \"" + k + "\"; the kinds are "
+                        + new TreeSet<>(PROGRAMS.keySet()));
+            }
+        }
+        this.hooks = Set.copyOf(kinds);
     }
 
     @Override
@@ -43,52 +64,49 @@ public final class ProcessProbe extends BpfProbe {
 
     @Override
     protected void configure(BpfObject object) {
-        logSize = context.config().probes().process().eventLogSize();
+        PROGRAMS.forEach((kind, program) -> object.program(program).setAutoload(hooks.contains(kind)));
     }
 
     @Override
     protected List<Attachment> attachments() {
-        return List.of(Attachment.of("handle_exec", Program::attach), Attachment.of("handle_fork", Program::attach),
-                Attachment.of("handle_exit", Program::attach), Attachment.of("handle_oom_victim", Program::attach));
+        List<Attachment> out = new ArrayList<>();
+        for (String kind : List.of("exec", "fork", "exit", "oom_kill")) {
+            if (hooks.contains(kind)) {
+                out.add(Attachment.of(PROGRAMS.get(kind), Program::attach));
+            }
+        }
+        return out;
     }
 
     @Override
     protected void started(BpfObject object) {
-        ring = new RingBuffer(object.map("process_events"));
-        consumer = Thread.ofPlatform().daemon().name("sonde-process-events").start(this::consume);
+        events = EventRing.start(name(), object.map("process_events"), context.events(), this::decode);
     }
 
-    private void consume() {
-        RingBuffer r = ring;
-        while (true) {
-            int n = r.poll(Duration.ofMillis(500), rec -> {
-                try {
-                    remember(ProcessEvent.decode(rec, context.attribution()));
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "event=bad_record probe=process error=\"{0}\"",
-                            e.getMessage());
-                }
-            });
-            if (n < 0) {
-                return;
+    /** Decodes a ring-buffer record (process.h struct process_event); attribution fills cgroup and container. */
+    Event decode(RingRecord r) {
+        if (r.length() < RECORD_SIZE) {
+            throw new IllegalArgumentException("process record of " + r.length() + " bytes, expected "
+                    + RECORD_SIZE);
+        }
+        long ts = r.getLong(0);
+        long cgroupId = r.getLong(8);
+        Attribution a = context.attribution();
+        String cgroup = a.cgroupPath(cgroupId);
+        String container = a.container(cgroup);
+        int pid = r.getInt(20);
+        int ppid = r.getInt(24);
+        String comm = r.getString(32, 16);
+        return switch (r.getInt(16)) {
+            case 1 -> new ExecEvent(ts, cgroupId, cgroup, container, pid, ppid, comm, r.getString(48, 128));
+            case 2 -> {
+                int code = r.getInt(28);
+                yield new ExitEvent(ts, cgroupId, cgroup, container, pid, ppid, comm, (code >> 8) & 0xff,
+                        code & 0x7f);
             }
-        }
-    }
-
-    private void remember(ProcessEvent e) {
-        synchronized (log) {
-            if (log.size() >= logSize) {
-                log.removeFirst();
-            }
-            log.addLast(e);
-        }
-    }
-
-    /** The most recent exec, exit and OOM-kill events, oldest first. */
-    public List<ProcessEvent> recentEvents() {
-        synchronized (log) {
-            return List.copyOf(log);
-        }
+            case 3 -> new OomKillEvent(ts, cgroupId, cgroup, container, pid, ppid, comm);
+            default -> throw new IllegalArgumentException("process record of unknown type " + r.getInt(16));
+        };
     }
 
     @Override
@@ -99,15 +117,8 @@ public final class ProcessProbe extends BpfProbe {
 
     @Override
     protected void stopping() {
-        if (ring != null) {
-            ring.close();
-        }
-        if (consumer != null) {
-            try {
-                consumer.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (events != null) {
+            events.close();
         }
     }
 

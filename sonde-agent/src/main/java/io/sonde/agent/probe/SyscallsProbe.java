@@ -1,12 +1,16 @@
 package io.sonde.agent.probe;
 
+import io.sonde.agent.config.AgentConfig;
+import io.sonde.agent.config.ConfigValueException;
 import io.sonde.agent.enrich.Errno;
 import io.sonde.agent.enrich.SyscallTable;
+import io.sonde.agent.events.Event;
 import io.sonde.agent.metrics.CounterFamily;
 import io.sonde.agent.metrics.Log2Histogram;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
 import io.sonde.bpf.Program;
+import io.sonde.bpf.ringbuf.RingRecord;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -27,12 +31,26 @@ import java.util.TreeSet;
  * <p>Sampling ({@link SampledProbe}): the global {@code sample_every} = N makes the programs count one
  * call in N per CPU; calls and errors are then scaled back up by N ({@link SampledCounts}), while the
  * duration histogram holds the sampled calls only.
+ *
+ * <p>Slow-syscall events ({@link SlowSyscallEvent}, {@code slow_events}, off by default): a pair of BTF
+ * tracepoint programs of their own ({@code slow_enter} stamps the entry in task storage, {@code slow_exit}
+ * publishes calls slower than the global {@code slow_threshold_ns}) is loaded with the probe but attached
+ * only while the events are on, so the default configuration pays nothing for them. Sampling does not
+ * apply to them. Both settings change at run time ({@link TunableProbe}).
+ *
+ * <pre>{@code
+ * syscalls.applySettings(new AgentConfig.Syscalls(16384, false, true, 5_000L)); // calls over 5 ms
+ * }</pre>
  */
-public final class SyscallsProbe extends BpfProbe implements SampledProbe {
+public final class SyscallsProbe extends BpfProbe implements SampledProbe, TunableProbe {
+    private static final int EVENT_SIZE = 64;
+
     private final SyscallTable table = SyscallTable.load();
     private final SampledCounts sampledCalls = new SampledCounts();
     private final SampledCounts sampledErrors = new SampledCounts();
     private int sampleEvery = 1;
+    private volatile AgentConfig.Syscalls settings = new AgentConfig.Syscalls(null);
+    private EventRing events;
 
     public SyscallsProbe() {
         super("syscalls", "/bpf/syscalls.bpf.o");
@@ -55,6 +73,80 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe {
         object.program("sys_exit_count").setAutoload(!latency);
         if (!latency) {
             object.map("syscall_latency").resize(1); // unused: do not pay for its memory
+        }
+        settings = context.config().probes().syscalls();
+    }
+
+    @Override
+    protected void started(BpfObject object) {
+        events = EventRing.start(name(), object.map("syscall_events"), context.events(), this::decode);
+        write(settings, true);
+    }
+
+    /** Decodes one record (syscalls.h struct syscall_event). */
+    Event decode(RingRecord r) {
+        if (r.length() < EVENT_SIZE) {
+            throw new IllegalArgumentException("syscall record of " + r.length() + " bytes, expected " + EVENT_SIZE);
+        }
+        long cgroupId = r.getLong(8);
+        Attribution a = context.attribution();
+        String cgroup = a.cgroupPath(cgroupId);
+        int nr = r.getInt(24);
+        long ret = r.getLong(32);
+        return new SlowSyscallEvent(r.getLong(0), cgroupId, cgroup, a.container(cgroup), r.getInt(16), r.getInt(20),
+                r.getString(48, 16), table.name(nr), nr, ret, ret < 0 && ret >= -Errno.MAX ? Errno.name((int) -ret)
+                        : "", r.getLong(40));
+    }
+
+    @Override
+    public Class<? extends Record> settingsType() {
+        return AgentConfig.Syscalls.class;
+    }
+
+    @Override
+    public AgentConfig.Syscalls settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void applySettings(Record next) {
+        AgentConfig.Syscalls s = (AgentConfig.Syscalls) next;
+        if (!s.maxEntries().equals(settings.maxEntries())) {
+            throw new ConfigValueException("max_entries", "is fixed when the probe loads (" + settings.maxEntries()
+                    + "); restart the agent to change it");
+        }
+        if (!s.latency().equals(settings.latency())) {
+            throw new ConfigValueException("latency", "chooses the programs loaded (now " + settings.latency()
+                    + "); restart the agent to change it");
+        }
+        write(s, false);
+    }
+
+    private synchronized void write(AgentConfig.Syscalls s, boolean initial) {
+        BpfObject o = object();
+        if (o != null) {
+            o.setGlobal("slow_threshold_ns", s.slowThresholdUs() * 1000);
+            if (s.slowEvents()) {
+                setAttached("slow_enter", true);
+                setAttached("slow_exit", true);
+            } else if (initial || settings.slowEvents()) {
+                setAttached("slow_exit", false);
+                setAttached("slow_enter", false);
+            }
+        }
+        settings = s;
+    }
+
+    @Override
+    public long eventsLost() {
+        BpfMap lost = map("events_lost");
+        return lost == null ? 0 : lost.sumLong(0);
+    }
+
+    @Override
+    protected void stopping() {
+        if (events != null) {
+            events.close();
         }
     }
 

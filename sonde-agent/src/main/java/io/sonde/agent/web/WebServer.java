@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
+import io.sonde.agent.config.ConfigValueException;
+import io.sonde.agent.events.EventBus;
+
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
@@ -18,6 +21,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -26,7 +31,9 @@ import java.util.function.Supplier;
 /**
  * WebServer serves the agent's HTTP interface on the JDK's built-in server: {@code /metrics}
  * (Prometheus text, or OpenMetrics when the scraper asks for it), {@code /-/healthy},
- * {@code /-/ready} and {@code /api/probes}. Each request runs on a virtual thread.
+ * {@code /-/ready}, {@code /api/probes}, {@code PUT /api/probes/{probe}/settings} (run-time settings)
+ * and {@code /api/events} (Server-Sent Events). Each request runs on a virtual thread, so an SSE
+ * client holds one virtual thread and one bounded queue on the event bus, both freed when it leaves.
  *
  * <pre>{@code
  * WebServer web = WebServer.start(new InetSocketAddress("127.0.0.1", 9949), registry, supervisor::ready,
@@ -55,6 +62,22 @@ public final class WebServer implements AutoCloseable {
     /** Binds and starts serving; /api/probes also shows {@code agent} (the agent's own figures) when given. */
     public static WebServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready,
             Supplier<Object> probes, Supplier<Object> agent) throws IOException {
+        return start(address, registry, ready, probes, agent, null, null);
+    }
+
+    /**
+     * Changes a probe's run-time settings from a JSON body and returns those in force; throws
+     * ConfigValueException (400), NoSuchElementException (404) or UnsupportedOperationException (409).
+     */
+    @FunctionalInterface
+    public interface SettingsChanger {
+        Map<String, Object> change(String probe, String body);
+    }
+
+    /** Binds and starts serving, with the event stream and the settings endpoint when given. */
+    public static WebServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready,
+            Supplier<Object> probes, Supplier<Object> agent, EventBus events, SettingsChanger settings)
+            throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(address, 64);
@@ -72,8 +95,24 @@ public final class WebServer implements AutoCloseable {
                 text(ex, 503, "Starting: probes are still loading\n");
             }
         }));
-        server.createContext("/api/probes", get(ex -> json(ex, 200, agent == null ? Map.of("probes", probes.get())
-                : new java.util.TreeMap<>(Map.of("agent", agent.get(), "probes", probes.get())))));
+        HttpHandler probesList = get(ex -> json(ex, 200, agent == null ? Map.of("probes", probes.get())
+                : new java.util.TreeMap<>(Map.of("agent", agent.get(), "probes", probes.get()))));
+        server.createContext("/api/probes", ex -> {
+            String path = ex.getRequestURI().getPath();
+            Matcher m = SETTINGS_PATH.matcher(path);
+            if (settings != null && m.matches()) {
+                settings(ex, m.group(1), settings);
+            } else if (path.equals("/api/probes") || path.equals("/api/probes/")) {
+                probesList.handle(ex);
+            } else {
+                try (ex) {
+                    json(ex, 404, Map.of("error", "no such endpoint: " + path));
+                }
+            }
+        });
+        if (events != null) {
+            server.createContext("/api/events", get(ex -> EventStream.serve(ex, events)));
+        }
         server.createContext("/", get(ex -> json(ex, 404, Map.of("error", "no such endpoint: "
                 + ex.getRequestURI().getPath()))));
         server.start();
@@ -83,6 +122,38 @@ public final class WebServer implements AutoCloseable {
     /** The address actually bound (useful with port 0). */
     public InetSocketAddress address() {
         return server.getAddress();
+    }
+
+    private static final Pattern SETTINGS_PATH = Pattern.compile("/api/probes/([^/]+)/settings/?");
+    private static final int MAX_BODY = 64 * 1024;
+
+    private static void settings(HttpExchange ex, String probe, SettingsChanger changer) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            if (!method.equals("PUT")) {
+                ex.getResponseHeaders().set("Allow", "PUT");
+                json(ex, 405, Map.of("error", "method " + method + " not allowed on " + ex.getRequestURI().getPath()
+                        + "; PUT a JSON object of settings (GET /api/probes shows them)"));
+                return;
+            }
+            byte[] body = ex.getRequestBody().readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                json(ex, 413, Map.of("error", "body larger than " + MAX_BODY + " bytes"));
+                return;
+            }
+            try {
+                Map<String, Object> now = changer.change(probe, new String(body, StandardCharsets.UTF_8));
+                json(ex, 200, Map.of("probe", probe, "settings", now));
+            } catch (ConfigValueException e) {
+                json(ex, 400, Map.of("error", e.key() + ": " + e.getMessage(), "field", e.key()));
+            } catch (java.util.NoSuchElementException e) {
+                json(ex, 404, Map.of("error", e.getMessage()));
+            } catch (UnsupportedOperationException e) {
+                json(ex, 409, Map.of("error", e.getMessage()));
+            } catch (RuntimeException e) {
+                json(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+            }
+        }
     }
 
     private static HttpHandler get(HttpHandler inner) {

@@ -41,9 +41,9 @@ class ConfigLoaderTest {
     @Test
     void wrongTypeNamesLineAndKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("s.yaml",
-                "probes:\n  process:\n    event_log_size: lots\n"));
+                "probes:\n  files:\n    sample_every: lots\n"));
         assertEquals(3, e.line());
-        assertEquals("probes.process.event_log_size", e.key());
+        assertEquals("probes.files.sample_every", e.key());
         assertTrue(e.getMessage().contains("integer"), e.getMessage());
     }
 
