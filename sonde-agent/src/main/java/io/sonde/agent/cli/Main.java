@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sonde", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sonde: an eBPF observability agent.",
-        subcommands = {AgentCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AgentCommand.class, CheckCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

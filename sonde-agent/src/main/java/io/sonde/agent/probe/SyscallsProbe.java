@@ -52,8 +52,16 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
     private volatile AgentConfig.Syscalls settings = new AgentConfig.Syscalls(null);
     private EventRing events;
 
+    private final boolean counting;
+
     public SyscallsProbe() {
+        this(true);
+    }
+
+    /** A probe without its counting program when {@code counting} is false: {@code sonde trace syscall}. */
+    public SyscallsProbe(boolean counting) {
         super("syscalls", "/bpf/syscalls.bpf.o");
+        this.counting = counting;
     }
 
     @Override
@@ -70,7 +78,7 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         boolean latency = latency();
         object.program("sys_enter").setAutoload(latency);
         object.program("sys_exit").setAutoload(latency);
-        object.program("sys_exit_count").setAutoload(!latency);
+        object.program("sys_exit_count").setAutoload(!latency && counting);
         if (!latency) {
             object.map("syscall_latency").resize(1); // unused: do not pay for its memory
         }
@@ -156,6 +164,9 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
 
     @Override
     protected List<Attachment> attachments() {
+        if (!counting) {
+            return List.of();
+        }
         if (!latency()) {
             return List.of(Attachment.of("sys_exit_count", Program::attach));
         }
