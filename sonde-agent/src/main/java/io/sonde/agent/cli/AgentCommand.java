@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * AgentCommand is {@code sonde agent}: it loads every enabled probe, serves /metrics and the API, and
- * on SIGINT or SIGTERM detaches every link, frees every map and exits 0.
+ * AgentCommand is {@code sonde agent}: it loads every enabled probe, serves /metrics and the API, on
+ * SIGHUP rereads {@code --config.file} and applies its run-time settings to the running probes, and on
+ * SIGINT or SIGTERM detaches every link, frees every map and exits 0.
  */
 @Command(name = "agent", description = "Run the agent: load the probes and serve /metrics, /-/ready and /api.")
 final class AgentCommand implements Callable<Integer> {
@@ -97,6 +98,8 @@ final class AgentCommand implements Callable<Integer> {
             err.println("sonde: cannot start: " + e.getMessage());
             return 1;
         }
+        Path reloadFrom = configFile;
+        HangupSignal.onHangup(() -> reload(agent, reloadFrom));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // the logging system resets itself in its own shutdown hook: write these lines directly
@@ -114,6 +117,20 @@ final class AgentCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** SIGHUP: the file's run-time settings, applied without reloading programs; a bad file changes nothing. */
+    private static void reload(Agent agent, Path file) {
+        if (file == null) {
+            LOG.log(System.Logger.Level.WARNING, "event=reload_skipped reason=\"no --config.file to reread\"");
+            return;
+        }
+        try {
+            agent.reload(ConfigLoader.load(file));
+        } catch (ConfigException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=reload_failed reason=\"{0}\"", e.getMessage().replace('"',
+                    '\''));
+        }
     }
 
     private static String version() {
