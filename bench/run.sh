@@ -13,7 +13,10 @@
 #   4. the sched probe: a ping-pong between two threads on one CPU (bench/c/pingpong.c: 2 wakeups and
 #      2 context switches per round trip) with no program, under the real agent running only its
 #      `sched` probe, under bpftrace doing the same run-queue latency histogram per cgroup, and under
-#      empty programs on the probe's three tracepoints (bench/bpf/schedvar.bpf.c).
+#      empty programs on the probe's three tracepoints (bench/bpf/schedvar.bpf.c);
+#   5. the event pipeline: the agent's EventRing, decoders, EventEnricher and EventBus with one
+#      subscriber, fed at paced rates by bench/bpf/eventprod.bpf.c in the agent's slow-syscall (64 B)
+#      and file-open (304 B) record layouts: loss, and the CPU the pipeline takes.
 #
 # Needs root, a kernel with BTF, and: a JDK 22+ (build/java-home.sh finds it), maven, gcc, clang,
 # bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 6 minutes on a quiet machine, up to 2 more
@@ -23,7 +26,9 @@
 # probe, default EVENT_ROUNDS), EVENT_CALLS (sections 2 and 3, default 5000000), SCHED_ROUNDS (sched
 # probe, default EVENT_ROUNDS), ROUND_TRIPS (section 4, default 200000), SKIP_BUILD=1 (use the existing
 # sonde-bpf and sonde-agent builds),
-# RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4": the sections to run; a
+# PIPE_ROUNDS (section 5, default 3), PIPE_SECONDS (timed seconds per rate, default 5), PIPE_RATES
+# (events/s, default 1000000,1500000,2000000,3000000),
+# RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4 5": the sections to run; a
 # section left out keeps its raw results from the last run in bench/out, for trying one section).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +41,10 @@ SYS_ROUNDS=${SYS_ROUNDS:-$EVENT_ROUNDS}
 SCHED_ROUNDS=${SCHED_ROUNDS:-$EVENT_ROUNDS}
 ROUND_TRIPS=${ROUND_TRIPS:-200000}
 RESULTS=${RESULTS:-$bench/RESULTS.md}
-SECTIONS=${SECTIONS:-1 2 3 4}
+PIPE_ROUNDS=${PIPE_ROUNDS:-3}
+PIPE_SECONDS=${PIPE_SECONDS:-5}
+PIPE_RATES=${PIPE_RATES:-1000000,1500000,2000000,3000000}
+SECTIONS=${SECTIONS:-1 2 3 4 5}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
 # the 64 MiB ring), timed and untimed fills. Drain, hot: fills of ~0.5 MB that stay in L2. Concurrent:
@@ -88,7 +96,8 @@ bpftool gen skeleton "$out/bpf/ringprod.bpf.o" name ringprod > "$out/ringprod.sk
 gcc -O2 -Wall -Wextra -I"$out" -o "$out/ring_consumer" "$bench/c/ring_consumer.c" -lbpf -lpthread
 gcc -O2 -Wall -Wextra -o "$out/getppid_loop" "$bench/c/getppid_loop.c"
 gcc -O2 -Wall -Wextra -o "$out/pingpong" "$bench/c/pingpong.c" -lpthread
-"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$out/lib/sonde-bpf.jar" "$bench"/java/*.java
+agent_cp="$out/agent/sonde-agent.jar:$out/agent/lib/*"
+"$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$out/lib/sonde-bpf.jar:$agent_cp" "$bench"/java/*.java
 
 # --- machine ------------------------------------------------------------------------------------
 meta=$out/meta.txt
@@ -108,7 +117,7 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_start=$(foreign_links)"
   echo "perf_attached_start=$(foreign_perf)"
-  for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
+  for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS PIPE_ROUNDS PIPE_SECONDS PIPE_RATES EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
       HOT_ITERATIONS HOT_WARMUP CONC16 CONC256; do
     echo "$v=${!v}"
   done
@@ -504,11 +513,31 @@ for r in $(seq 1 "$SCHED_ROUNDS"); do
   done
 done
 
+# --- 5. the event pipeline ----------------------------------------------------------------------
+# The agent's pipeline classes in one JVM (bench/java/EventPipelineBench.java): EventRing polls the
+# ring and decodes with the probes' own decoders, the EventBus enriches (ProcessResolver cache,
+# HostAttribution) and hands each event to one subscriber thread through its bounded queue. A producer
+# thread of the same JVM makes the producer program write one burst per millisecond (rate/1000
+# records, in-kernel bpf_loop), so the rate is paced; loss = ring reservations that failed + events
+# the subscriber's queue refused. Each rate: one warm-up second, then PIPE_SECONDS timed.
+pipeline=$out/pipeline.txt
+if want 5; then
+  : > "$pipeline"
+  for r in $(seq 1 "$PIPE_ROUNDS"); do
+    wait_quiet
+    log "event pipeline: round $r/$PIPE_ROUNDS"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    "$java" --enable-native-access=ALL-UNNAMED -cp "$out/lib/sonde-bpf.jar:$agent_cp:$out/classes" EventPipelineBench \
+      "$out/bpf/eventprod.bpf.o" "$PIPE_SECONDS" "$PIPE_RATES" > "$out/pipeline-run.txt" || die "the pipeline benchmark failed"
+    sed -n "s/^RESULT /round=$r quiet=$quiet load=$load /p" "$out/pipeline-run.txt" >> "$pipeline"
+  done
+fi
+
 {
   echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_end=$(foreign_links)"
   echo "perf_attached_end=$(foreign_perf)"
 } >> "$meta"
 
-python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$sched" "$RESULTS"
+python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$sched" "$RESULTS" "$pipeline"
 log "wrote $RESULTS"

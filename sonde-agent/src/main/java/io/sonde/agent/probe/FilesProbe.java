@@ -85,14 +85,17 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
         write(settings, true);
     }
 
-    /** Decodes one record (files.h struct open_event). */
-    Event decode(RingRecord r) {
+    private Event decode(RingRecord r) {
+        return decode(r, context.attribution());
+    }
+
+    /** Decodes one record (files.h struct open_event); attribution fills cgroup and container. */
+    public static Event decode(RingRecord r, Attribution a) {
         if (r.length() < RECORD_SIZE) {
             throw new IllegalArgumentException("file-open record of " + r.length() + " bytes, expected "
                     + RECORD_SIZE);
         }
         long cgroupId = r.getLong(8);
-        Attribution a = context.attribution();
         String cgroup = a.cgroupPath(cgroupId);
         int ret = r.getInt(24);
         return new FileOpenEvent(r.getLong(0), cgroupId, cgroup, a.container(cgroup), r.getInt(16), r.getInt(20),

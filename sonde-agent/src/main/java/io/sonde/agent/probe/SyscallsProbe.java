@@ -91,13 +91,16 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         write(settings, true);
     }
 
-    /** Decodes one record (syscalls.h struct syscall_event). */
-    Event decode(RingRecord r) {
+    private Event decode(RingRecord r) {
+        return decode(r, context.attribution(), table);
+    }
+
+    /** Decodes one record (syscalls.h struct syscall_event); attribution fills cgroup and container. */
+    public static Event decode(RingRecord r, Attribution a, SyscallTable table) {
         if (r.length() < EVENT_SIZE) {
             throw new IllegalArgumentException("syscall record of " + r.length() + " bytes, expected " + EVENT_SIZE);
         }
         long cgroupId = r.getLong(8);
-        Attribution a = context.attribution();
         String cgroup = a.cgroupPath(cgroupId);
         int nr = r.getInt(24);
         long ret = r.getLong(32);
