@@ -56,7 +56,7 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
     private volatile Hooks hooks;
     private final SchedCpuTime cpuTime = new SchedCpuTime();
     private final SampledCounts sampledWaits = new SampledCounts();
-    private int sampleEvery = 1;
+    private final SampleRate rate = new SampleRate();
 
     /** The probe on BTF tracepoints where the kernel takes them, else on raw tracepoints. */
     public SchedProbe() {
@@ -130,22 +130,13 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
 
     @Override
     public synchronized int sampleEvery() {
-        return sampleEvery;
+        return rate.get();
     }
 
     /** Folds the waits timed so far under the old rate into the estimates, then writes the new rate. */
     @Override
     public synchronized void sampleEvery(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("sample rate must be at least 1, got " + n);
-        }
-        BpfObject o = object();
-        if (o == null || n == sampleEvery) {
-            return;
-        }
-        sampledWaits.rebase(o.map("runq_latency"), sampleEvery, Log2Histogram::sumPerCpu);
-        o.setGlobal("sample_every", n);
-        sampleEvery = n;
+        rate.set(object(), n, old -> sampledWaits.rebase(map("runq_latency"), old, Log2Histogram::sumPerCpu));
     }
 
     private synchronized MetricSnapshots collect() {
@@ -189,7 +180,7 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
                         continue;
                     }
                     String cgroup = attribution.cgroupPath(cgroupId);
-                    latency.addSums(sampledWaits.estimates(e.key(), Log2Histogram.sumPerCpu(e.value()), sampleEvery),
+                    latency.addSums(sampledWaits.estimates(e.key(), Log2Histogram.sumPerCpu(e.value()), rate.get()),
                             cgroup, attribution.container(cgroup));
                 }
             } catch (RuntimeException e) {

@@ -48,7 +48,7 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
     private final SyscallTable table = SyscallTable.load();
     private final SampledCounts sampledCalls = new SampledCounts();
     private final SampledCounts sampledErrors = new SampledCounts();
-    private int sampleEvery = 1;
+    private final SampleRate rate = new SampleRate();
     private volatile AgentConfig.Syscalls settings = new AgentConfig.Syscalls(null);
     private EventRing events;
 
@@ -178,23 +178,16 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
 
     @Override
     public synchronized int sampleEvery() {
-        return sampleEvery;
+        return rate.get();
     }
 
     /** Folds the counts so far under the old rate into the estimates, then writes the new rate. */
     @Override
     public synchronized void sampleEvery(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("sample rate must be at least 1, got " + n);
-        }
-        BpfObject o = object();
-        if (o == null || n == sampleEvery) {
-            return;
-        }
-        sampledCalls.rebase(o.map("syscall_counts"), sampleEvery);
-        sampledErrors.rebase(o.map("syscall_errors"), sampleEvery);
-        o.setGlobal("sample_every", n);
-        sampleEvery = n;
+        rate.set(object(), n, old -> {
+            sampledCalls.rebase(map("syscall_counts"), old);
+            sampledErrors.rebase(map("syscall_errors"), old);
+        });
     }
 
     @Override
@@ -220,12 +213,12 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         TreeSet<Integer> seen = new TreeSet<>();
         try {
             forEachCgroupEntry(counts, (cgroup, container, k, v) -> {
-                calls.add(sampledCalls.estimate(k.array(), counts.sumPerCpu(v, 0), sampleEvery), cgroup, container,
+                calls.add(sampledCalls.estimate(k.array(), counts.sumPerCpu(v, 0), rate.get()), cgroup, container,
                         table.name(k.getInt(8)));
                 seen.add(k.getInt(8));
             });
             forEachCgroupEntry(errors, (cgroup, container, k, v) -> failed.add(sampledErrors.estimate(k.array(),
-                    errors.sumPerCpu(v, 0), sampleEvery), cgroup, container, table.name(k.getInt(8)),
+                    errors.sumPerCpu(v, 0), rate.get()), cgroup, container, table.name(k.getInt(8)),
                     Errno.name(k.getInt(12))));
             for (int nr : latency() ? seen : java.util.Set.<Integer>of()) {
                 byte[] value = latency.lookup(BpfMap.intBytes(nr));
