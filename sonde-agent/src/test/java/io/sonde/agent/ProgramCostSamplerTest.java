@@ -84,7 +84,7 @@ class ProgramCostSamplerTest {
         assertFalse(cost.inWindow(), "no window open after close");
     }
 
-    /** Between two windows the kernel must not count runs; another holder's window may overlap, so try 3 gaps. */
+    /** Between two windows the kernel must not count runs: a gap that no other process's window overlaps shows it. */
     private static void assertStatisticsOffBetweenWindows(AgentHarness agent, ProgramCostSampler cost)
             throws Exception {
         assumeTrue(Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).strip().equals("0"),
@@ -102,20 +102,22 @@ class ProgramCostSamplerTest {
             }
         };
         String seen = "";
-        for (int gap = 0; gap < 3; gap++) {
+        for (int gap = 0; gap < 10; gap++) {
             long w = cost.windows();
             awaitWindows(cost, w + 1);
+            boolean alone = Kernel.otherStatsHolders().isEmpty(); // other agents' windows count runs too
             long before = runCount.getAsLong();
             Thread.sleep(200); // the load thread keeps making syscalls
             long after = runCount.getAsLong();
+            alone &= Kernel.otherStatsHolders().isEmpty();
             assertEquals(w + 1, cost.windows(), "still in the same gap");
             assertFalse(cost.inWindow());
-            if (after == before) {
+            if (alone && after == before) {
                 return;
             }
-            seen += " " + before + "->" + after;
+            seen += " " + before + "->" + after + (alone ? "" : "(shared)");
         }
-        fail("run count grew between windows in 3 gaps:" + seen);
+        fail("run count grew between windows in 10 gaps:" + seen);
     }
 
     private static void awaitWindows(ProgramCostSampler cost, long n) throws InterruptedException {

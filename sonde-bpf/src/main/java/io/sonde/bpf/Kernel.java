@@ -213,6 +213,45 @@ public final class Kernel {
     }
 
     /**
+     * The processes other than this one that hold run-time statistics on (an open {@code bpf-stats}
+     * file descriptor from BPF_ENABLE_STATS, which the kernel.bpf_stats_enabled sysctl does not show):
+     * while any does, every program on the machine counts runs. Scans /proc/PID/fd; processes it may not
+     * read are passed over.
+     */
+    public static List<Long> otherStatsHolders() {
+        List<Long> out = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                if (pid != self && holdsStats(proc.resolve("fd"))) {
+                    out.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static boolean holdsStats(Path fds) {
+        try (var links = Files.newDirectoryStream(fds)) {
+            for (Path fd : links) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals("anon_inode:bpf-stats")) {
+                        return true;
+                    }
+                } catch (IOException | UnsupportedOperationException gone) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
      * Switches run-time statistics on for every program until the returned window is closed.
      * Statistics slow every program (two clock reads per run): keep windows short.
      */

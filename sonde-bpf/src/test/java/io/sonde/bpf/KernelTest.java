@@ -91,8 +91,7 @@ class KernelTest {
         Path flag = Path.of("/proc/sys/kernel/bpf_stats_enabled");
         assertEquals("0", Files.readString(flag).strip(), "statistics must be off outside windows");
         try (BpfObject obj = rawCounter(); Link link = obj.program("count_raw_tp").attach()) {
-            KernelTests.getppid(100);
-            assertEquals(0, obj.program("count_raw_tp").info().runCount(), "no counting outside a window");
+            assertNoCountingOutsideWindows(obj.program("count_raw_tp"));
             try (Kernel.StatsWindow window = Kernel.enableStats()) {
                 KernelTests.getppid(100);
             }
@@ -100,11 +99,59 @@ class KernelTest {
             // sys_enter fires for every system call of every thread: at least the test's own 100
             assertTrue(info.runCount() >= 100, info.toString());
             assertTrue(info.runTimeNs() > 0, info.toString());
-            long after = info.runCount();
-            KernelTests.getppid(100);
-            assertEquals(after, obj.program("count_raw_tp").info().runCount());
+            assertNoCountingOutsideWindows(obj.program("count_raw_tp"));
         }
     }
+
+    /**
+     * 100 getppid calls add no run to the program's count. Other agents and test suites on a shared
+     * machine open statistics windows of their own, during which every program counts: the check waits
+     * (up to 20 s) for a moment when no other process holds one, and is repeated if one appeared meanwhile.
+     */
+    private static void assertNoCountingOutsideWindows(Program program) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!Kernel.otherStatsHolders().isEmpty()) {
+                Thread.sleep(50);
+                continue;
+            }
+            long before = program.info().runCount();
+            KernelTests.getppid(100);
+            long after = program.info().runCount();
+            if (Kernel.otherStatsHolders().isEmpty()) {
+                assertEquals(before, after, "no counting outside a window");
+                return;
+            }
+        }
+        throw new AssertionError("other processes held statistics on for 20 s: " + Kernel.otherStatsHolders());
+    }
+
+    @Test
+    void otherStatsHoldersAreFound() throws Exception {
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                StatsHolder.class.getName()).redirectErrorStream(true).start();
+        try {
+            assertEquals("holding", new String(holder.getInputStream().readNBytes(7)));
+            assertTrue(Kernel.otherStatsHolders().contains(holder.pid()), "the holder is found");
+        } finally {
+            holder.destroy();
+            holder.waitFor();
+        }
+        assertFalse(Kernel.otherStatsHolders().contains(holder.pid()), "and gone once it exits");
+    }
+
+    /** Holds a statistics window until killed (for {@link #otherStatsHoldersAreFound}). */
+    static final class StatsHolder {
+        public static void main(String[] args) throws Exception {
+            try (Kernel.StatsWindow w = Kernel.enableStats()) {
+                System.out.print("holding");
+                System.out.flush();
+                Thread.sleep(60_000);
+            }
+        }
+    }
+
 
     @Test
     void pinnedLinkOutlivesItsObject() throws IOException {
