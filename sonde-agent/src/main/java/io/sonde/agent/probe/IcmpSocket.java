@@ -133,8 +133,12 @@ final class IcmpSocket implements AutoCloseable {
         return raw;
     }
 
-    /** Sends the first {@code length} bytes of {@code packet} (an ICMP message) to {@code to}, without blocking. */
-    void send(InetAddress to, byte[] packet, int length) throws IOException {
+    /**
+     * Sends the first {@code length} bytes of {@code packet} (an ICMP message) to {@code to}, without blocking.
+     * Holds the socket's lock, so that a close cannot free the send buffer under a send still in flight (a
+     * probe's schedule may still be sending while the prober closes).
+     */
+    synchronized void send(InetAddress to, byte[] packet, int length) throws IOException {
         if (closed) {
             throw new IOException("socket closed");
         }
@@ -214,7 +218,7 @@ final class IcmpSocket implements AutoCloseable {
         return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
     }
 
-    /** Closes the socket; call it once neither thread uses the socket any more. Idempotent. */
+    /** Closes the socket, after any send in flight; call it once the receiving thread has stopped. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
