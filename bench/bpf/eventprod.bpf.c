@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // Event pipeline benchmark producer: each getppid() of the target thread writes `burst` records into a
-// 16 MiB ring, in the agent's own layouts: the slow-syscall record (syscalls.h struct syscall_event,
+// 64 MiB ring, in the agent's own layouts: the slow-syscall record (syscalls.h struct syscall_event,
 // 64 bytes) or the file-open record (files.h struct open_event, 304 bytes, a 41-byte path).
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -11,7 +11,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);
+	__uint(max_entries, 64 << 20);
 } events SEC(".maps");
 
 // .bss: set by the driver after load
