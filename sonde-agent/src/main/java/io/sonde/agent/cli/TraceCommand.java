@@ -272,7 +272,7 @@ final class TraceCommand implements Callable<Integer> {
         BlockingQueue<JsonNode> queue = new ArrayBlockingQueue<>(65_536);
         AtomicLong dropped = new AtomicLong();
         List<IOException> failure = new ArrayList<>();
-        Thread reader = Thread.ofPlatform().daemon().name("sonde-trace-sse").start(() -> {
+        Thread.ofPlatform().daemon().name("sonde-trace-sse").start(() -> {
             String event = null;
             try {
                 for (String line; (line = in.readLine()) != null;) {
@@ -319,8 +319,9 @@ final class TraceCommand implements Callable<Integer> {
 
             @Override
             public void close() {
-                c.disconnect();
-                reader.interrupt();
+                // closing a chunked stream waits for the reader's blocked read (up to the next keep-alive, 2 s):
+                // let a daemon thread do it, the process is ending anyway
+                Thread.ofPlatform().daemon().start(c::disconnect);
             }
         };
     }
