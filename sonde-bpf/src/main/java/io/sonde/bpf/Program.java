@@ -291,6 +291,31 @@ public final class Program {
         return Link.ofSocket("socket fd " + socketFd, socketFd, this);
     }
 
+    /**
+     * Runs the program once, now, on this CPU (BPF_PROG_TEST_RUN) with no input, and returns its return
+     * value. Meant for raw tracepoint programs that do periodic work on demand (walk a map, refresh
+     * values from kernel objects) rather than on an event; the program runs with the helpers of its
+     * type, as it would on its hook.
+     *
+     * <pre>{@code
+     * object.program("refresh_live").run();   // SEC("raw_tp") int refresh_live(void *ctx)
+     * }</pre>
+     */
+    public int run() {
+        object.ensureLoaded("test_run");
+        try (Arena a = Arena.ofConfined()) {
+            // struct bpf_test_run_opts (libbpf 1.x, 80 bytes): sz, then data and ctx buffers (none),
+            // retval at offset 56
+            MemorySegment opts = a.allocate(80, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 80);
+            int rc = LibBpf.progTestRun(fd(), opts);
+            if (rc < 0) {
+                throw new BpfException("test_run", -rc, object.name(), name, "cannot run the program", null);
+            }
+            return opts.get(ValueLayout.JAVA_INT, 56);
+        }
+    }
+
     /** The kernel's information about the loaded program: id, tag, run count and time, sizes, memory. */
     public ProgramInfo info() {
         return ProgramInfo.of(fd());

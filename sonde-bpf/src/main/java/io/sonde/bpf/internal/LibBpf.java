@@ -106,6 +106,8 @@ public final class LibBpf {
             h("bpf_link_create", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
     private static final MethodHandle LINK_UPDATE =
             h("bpf_link_update", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER));
+    private static final MethodHandle PROG_TEST_RUN =
+            h("bpf_prog_test_run_opts", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
     private static final MethodHandle OBJ_PIN = h("bpf_obj_pin", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
     private static final MethodHandle OBJ_GET = h("bpf_obj_get", FunctionDescriptor.of(C_INT, C_POINTER));
 
@@ -371,6 +373,14 @@ public final class LibBpf {
     public static int linkCreate(int progFd, int targetFd, int attachType, MemorySegment opts) {
         try {
             return (int) LINK_CREATE.invokeExact(progFd, targetFd, attachType, opts);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int progTestRun(int progFd, MemorySegment opts) {
+        try {
+            return (int) PROG_TEST_RUN.invokeExact(progFd, opts);
         } catch (Throwable t) {
             throw rethrow(t);
         }

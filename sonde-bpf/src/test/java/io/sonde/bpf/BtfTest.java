@@ -1,0 +1,34 @@
+package io.sonde.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Enum values read from the running kernel's BTF. */
+class BtfTest {
+    @Test
+    void readsEnumValuesOfTheRunningKernel() {
+        KernelTests.requireBpf();
+        try (Btf btf = Btf.vmlinux()) {
+            Map<Long, String> states = btf.enumValues("bpf_map_type");
+            assertEquals("BPF_MAP_TYPE_HASH", states.get(1L));
+            assertEquals("BPF_MAP_TYPE_RINGBUF", states.get(27L));
+            Map<Long, String> reasons = btf.enumValues("skb_drop_reason");
+            assertTrue(reasons.containsValue("SKB_DROP_REASON_NOT_SPECIFIED"), "drop reasons: " + reasons);
+            assertTrue(btf.enumValues("no_such_enum_in_any_kernel").isEmpty());
+        }
+    }
+
+    @Test
+    void closedBtfIsRefused() {
+        KernelTests.requireBpf();
+        Btf btf = Btf.vmlinux();
+        btf.close();
+        btf.close();
+        assertThrows(IllegalStateException.class, () -> btf.enumValues("bpf_map_type"));
+    }
+}
