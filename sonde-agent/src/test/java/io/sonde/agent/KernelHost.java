@@ -112,6 +112,18 @@ public final class KernelHost {
         return workload;
     }
 
+    private static Path netload;
+
+    /** The static network test workload (src/test/c/netload.c), compiled once per run. */
+    public static synchronized Path netload() {
+        if (netload == null) {
+            Path out = Path.of("target/netload");
+            run("gcc", "-static", "-O2", "-Wall", "-Werror", "-o", out.toString(), "src/test/c/netload.c");
+            netload = out.toAbsolutePath();
+        }
+        return netload;
+    }
+
     /** Runs a command and fails the test when it does not exit 0; returns its output. */
     public static String run(String... command) {
         try {

@@ -89,8 +89,9 @@ public final class NetPair implements AutoCloseable {
      * joins the cgroup before it execs, so all its work is attributed there. Standard error is inherited.
      */
     public Process start(Side side, Path cgroup, String... command) throws IOException {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", name(side), "bash", "-c",
-                (cgroup == null ? "" : "echo $$ > " + cgroup.resolve("cgroup.procs") + " && ") + "exec \"$0\" \"$@\""));
+        // join the cgroup first: ip netns exec mounts a fresh /sys, without the cgroup file systems
+        List<String> c = new ArrayList<>(List.of("bash", "-c", (cgroup == null ? "" : "echo $$ > "
+                + cgroup.resolve("cgroup.procs") + " && ") + "exec ip netns exec \"$0\" \"$@\"", name(side)));
         c.addAll(List.of(command));
         return new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
