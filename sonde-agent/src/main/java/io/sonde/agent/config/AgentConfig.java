@@ -85,7 +85,7 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
             process = process == null ? new Process() : process;
             files = files == null ? new Files() : files;
             cgroups = cgroups == null ? new Cgroups(null, null) : cgroups;
-            tcp = tcp == null ? new Tcp() : tcp;
+            tcp = tcp == null ? new Tcp(null, null, null, null) : tcp;
             drops = drops == null ? new Drops() : drops;
             netdev = netdev == null ? new Netdev() : netdev;
             probe = probe == null ? new Active() : probe;
@@ -188,8 +188,26 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
         }
     }
 
-    /** The tcp probe (no settings yet). */
-    public record Tcp() {}
+    /**
+     * The tcp probe.
+     *
+     * @param rttIntervalMs the least time between two RTT samples of one socket, in milliseconds
+     * @param topRemotes the remote endpoints (by traffic) whose RTT and retransmits get their own series
+     * @param maxConnections the open sockets the kernel side follows at once (more are forgotten, oldest
+     *     first, and their bytes with them)
+     * @param connectionEvents whether successful connects, accepts and closes go to the event pipeline
+     *     (failed connects, retransmits and resets always do)
+     */
+    public record Tcp(@JsonProperty("rtt_interval_ms") Integer rttIntervalMs,
+            @JsonProperty("top_remotes") Integer topRemotes, @JsonProperty("max_connections") Integer maxConnections,
+            @JsonProperty("connection_events") Boolean connectionEvents) {
+        public Tcp {
+            rttIntervalMs = positive(rttIntervalMs, 1000, "rtt_interval_ms");
+            topRemotes = positive(topRemotes, 50, "top_remotes");
+            maxConnections = positive(maxConnections, 65536, "max_connections");
+            connectionEvents = connectionEvents == null || connectionEvents;
+        }
+    }
 
     /** The drops probe (no settings yet). */
     public record Drops() {}
@@ -367,6 +385,7 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
             case "probe" -> Map.of("interval_ms", probes.probe().intervalMs(), "timeout_ms", probes.probe().timeoutMs(),
                     "window", probes.probe().window(), "targets", probes.probe().targets().stream()
                             .map(ProbeTarget::settings).toList());
+            case "tcp" -> settingsMap(probes.tcp());
             default -> Map.of();
         };
     }

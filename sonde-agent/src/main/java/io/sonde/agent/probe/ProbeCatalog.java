@@ -25,6 +25,7 @@ public final class ProbeCatalog {
         PROBES.put("cgroups", CgroupsProbe::new);
         PROBES.put("block", BlockProbe::new);
         PROBES.put("probe", ActiveProbe::new);
+        PROBES.put("tcp", TcpProbe::new);
     }
 
     /** The names of every built-in probe, in start order. */

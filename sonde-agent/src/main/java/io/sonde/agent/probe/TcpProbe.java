@@ -1,0 +1,311 @@
+package io.sonde.agent.probe;
+
+import io.sonde.agent.config.AgentConfig;
+import io.sonde.agent.metrics.CounterFamily;
+import io.sonde.agent.metrics.Log2Histogram;
+import io.sonde.bpf.BpfMap;
+import io.sonde.bpf.BpfObject;
+import io.sonde.bpf.Program;
+import io.sonde.bpf.ringbuf.RingBuffer;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TcpProbe follows every TCP socket from connect or accept to close and counts, per cgroup of the
+ * socket's owner: connects by result, accepts, connect and connection durations, bytes sent and
+ * received, smoothed RTT samples, retransmitted segments and resets; and per remote endpoint (the top
+ * {@code probes.tcp.top_remotes} by traffic) RTT and retransmits. Kernel side: tcp.bpf.c and tcp.h
+ * (BTF tracepoints inet_sock_set_state, tcp_probe, tcp_retransmit_skb, tcp_send_reset,
+ * tcp_receive_reset).
+ *
+ * <p>Attribution: the owner is the cgroup the kernel stored in the socket when it was created
+ * ({@code sk->sk_cgrp_data}), which a passive open inherits from its listener: right also when the
+ * kernel works on the socket in softirq context on behalf of no task.
+ *
+ * <p>Bytes: {@code bytes_acked} and {@code bytes_received} of the socket itself. A closing socket adds
+ * its final figures to its cgroup in the kernel; at every scrape the agent runs {@code refresh_live}
+ * (BPF_PROG_TEST_RUN), which copies the counters of every open socket into the {@code live} map, and
+ * adds them up: long-lived connections count up to the scrape. A connection that closes while a
+ * scrape reads may be missing from that one scrape (never counted twice); the exposed counter never
+ * goes down.
+ *
+ * <p>Map layouts (tcp.h): {@code cgroup_stats} hash by cgroup id of {@code struct tcp_cgroup_stats};
+ * {@code remote_stats} LRU hash by {@code struct tcp_remote} of {@code struct tcp_remote_stats};
+ * {@code live} LRU hash by socket address of {@code struct tcp_live}; records: {@code struct
+ * tcp_event}, published as {@link TcpEvents}.
+ */
+public final class TcpProbe extends BpfProbe {
+    private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.tcp");
+    private static final String[] RESULTS = {"established", "refused", "timeout", "error"};
+    private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
+    private static final int STATS_CONNECT = 80;
+    private static final int STATS_DURATION = STATS_CONNECT + HIST_BYTES;
+    private static final int STATS_RTT = STATS_DURATION + HIST_BYTES;
+
+    /** Bytes per cgroup already exposed: the exposed counters never go down. */
+    private final Map<Long, long[]> exposedBytes = new HashMap<>();
+    private int topRemotes = 50;
+    private RingBuffer ring;
+    private Thread consumer;
+
+    public TcpProbe() {
+        super("tcp", "/bpf/tcp.bpf.o");
+    }
+
+    @Override
+    public String description() {
+        return "TCP connects, accepts, durations, bytes, RTT, retransmits and resets per cgroup of the socket, RTT "
+                + "and retransmits per top remote (BTF tracepoints inet_sock_set_state, tcp_probe, "
+                + "tcp_retransmit_skb, tcp_send_reset, tcp_receive_reset)";
+    }
+
+    @Override
+    protected void configure(BpfObject object) {
+        AgentConfig.Tcp settings = context.config().probes().tcp();
+        object.setGlobal("rtt_interval_ns", settings.rttIntervalMs() * 1_000_000L);
+        object.setGlobal("connection_events", settings.connectionEvents());
+        object.map("live").resize(settings.maxConnections());
+        topRemotes = settings.topRemotes();
+    }
+
+    @Override
+    protected List<Attachment> attachments() {
+        return List.of(Attachment.of("on_state", Program::attach), Attachment.of("on_segment", Program::attach),
+                Attachment.of("on_retransmit", Program::attach), Attachment.of("on_send_reset", Program::attach),
+                Attachment.of("on_receive_reset", Program::attach));
+    }
+
+    @Override
+    protected void started(BpfObject object) {
+        ring = new RingBuffer(object.map("tcp_events"));
+        consumer = Thread.ofPlatform().daemon().name("sonde-tcp-events").start(this::consume);
+    }
+
+    private void consume() {
+        RingBuffer r = ring;
+        while (true) {
+            int n = r.poll(Duration.ofMillis(500), rec -> {
+                try {
+                    context.events().publish("tcp", TcpEvents.decode(rec, context.attribution()));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "event=bad_record probe=tcp error=\"{0}\"", e.getMessage());
+                }
+            });
+            if (n < 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public long eventsLost() {
+        BpfMap lost = map("events_lost");
+        return lost == null ? 0 : lost.sumLong(0);
+    }
+
+    @Override
+    protected void stopping() {
+        if (ring != null) {
+            ring.close();
+        }
+        if (consumer != null) {
+            try {
+                consumer.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public MultiCollector metrics() {
+        return this::collect;
+    }
+
+    /** One scrape's families. */
+    private final class Families {
+        final CounterFamily connects = new CounterFamily("sonde_tcp_connects", "TCP connects that ended, per cgroup "
+                + "of the socket and result: established, refused (reset), timeout or error (BTF tracepoint "
+                + "inet_sock_set_state).", context.budget(), "cgroup", "container", "result");
+        final CounterFamily accepts = new CounterFamily("sonde_tcp_accepts", "TCP passive opens that reached "
+                + "ESTABLISHED, per cgroup of the listening socket (BTF tracepoint inet_sock_set_state).",
+                context.budget(), "cgroup", "container");
+        final Log2Histogram connect = new Log2Histogram("sonde_tcp_connect_duration_seconds", "Time from a TCP "
+                + "connect's SYN to ESTABLISHED, per cgroup of the socket.", context.budget(), "cgroup", "container");
+        final Log2Histogram duration = new Log2Histogram("sonde_tcp_connection_duration_seconds", "Time TCP "
+                + "connections spent from ESTABLISHED to CLOSE, per cgroup of the socket.", context.budget(), "cgroup",
+                "container");
+        final CounterFamily sent = new CounterFamily("sonde_tcp_sent_bytes", "Bytes TCP connections sent and the "
+                + "peer acknowledged (the socket's bytes_acked), per cgroup of the socket; open connections count up "
+                + "to the scrape.", context.budget(), "cgroup", "container");
+        final CounterFamily received = new CounterFamily("sonde_tcp_received_bytes", "Bytes TCP connections "
+                + "received (the socket's bytes_received), per cgroup of the socket; open connections count up to the "
+                + "scrape.", context.budget(), "cgroup", "container");
+        final Log2Histogram rtt = new Log2Histogram("sonde_tcp_rtt_seconds", "Smoothed round-trip time of TCP "
+                + "connections, sampled per socket at most every probes.tcp.rtt_interval_ms when a segment arrives "
+                + "(BTF tracepoint tcp_probe), per cgroup of the socket.", context.budget(), "cgroup", "container");
+        final CounterFamily retransmits = new CounterFamily("sonde_tcp_retransmits", "TCP segments retransmitted "
+                + "(as RetransSegs counts them), per cgroup of the socket (BTF tracepoint tcp_retransmit_skb).",
+                context.budget(), "cgroup", "container");
+        final CounterFamily resets = new CounterFamily("sonde_tcp_resets", "TCP resets, per cgroup of the socket and "
+                + "direction: sent or received (BTF tracepoints tcp_send_reset, tcp_receive_reset); resets no socket "
+                + "sent are the root cgroup's.", context.budget(), "cgroup", "container", "direction");
+        final Log2Histogram remoteRtt = new Log2Histogram("sonde_tcp_remote_rtt_seconds", "Smoothed round-trip time "
+                + "samples of TCP connections, per remote endpoint (ip:port) for the probes.tcp.top_remotes "
+                + "endpoints with the most traffic, the rest as \"other\".", context.budget(), "remote");
+        final CounterFamily remoteRetransmits = new CounterFamily("sonde_tcp_remote_retransmits", "TCP segments "
+                + "retransmitted, per remote endpoint (ip:port) for the probes.tcp.top_remotes endpoints with the "
+                + "most traffic, the rest as \"other\".", context.budget(), "remote");
+
+        MetricSnapshots snapshots() {
+            return MetricSnapshots.of(connects.snapshot(), accepts.snapshot(), connect.snapshot(), duration.snapshot(),
+                    sent.snapshot(), received.snapshot(), rtt.snapshot(), retransmits.snapshot(), resets.snapshot(),
+                    remoteRtt.snapshot(), remoteRetransmits.snapshot());
+        }
+    }
+
+    private MetricSnapshots collect() {
+        Families f = new Families();
+        if (object() != null) {
+            try {
+                synchronized (this) {
+                    read(f);
+                }
+            } catch (RuntimeException e) {
+                context.self().mapError("tcp", "read");
+            }
+        }
+        return f.snapshots();
+    }
+
+    private void read(Families f) {
+        Attribution a = context.attribution();
+        // closed connections first, then the open ones: a connection closing in between is missed once,
+        // never counted twice
+        Map<Long, long[]> bytes = new HashMap<>();
+        Map<Long, ByteBuffer> stats = new HashMap<>();
+        BpfMap statsMap = map("cgroup_stats");
+        for (BpfMap.Entry e : statsMap.entries()) {
+            long id = BpfMap.longAt(e.key(), 0);
+            if (a.cgroupGone(id)) {
+                statsMap.delete(e.key());
+                exposedBytes.remove(id);
+                continue;
+            }
+            ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
+            stats.put(id, v);
+            bytes.put(id, new long[] {v.getLong(64), v.getLong(72)});
+        }
+        Map<Remote, Long> liveTraffic = new HashMap<>();
+        object().program("refresh_live").run();
+        for (BpfMap.Entry e : map("live").entries()) {
+            ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
+            if (v.getLong(16) == 0) {
+                continue;
+            }
+            long sent = Math.max(0, v.getLong(48) - v.getLong(32));
+            long received = Math.max(0, v.getLong(56) - v.getLong(40));
+            long[] b = bytes.computeIfAbsent(v.getLong(0), k -> new long[2]);
+            b[0] += sent;
+            b[1] += received;
+            liveTraffic.merge(Remote.of(e.value(), 64), sent + received, Long::sum);
+        }
+        for (Map.Entry<Long, long[]> e : bytes.entrySet()) {
+            long id = e.getKey();
+            if (a.cgroupGone(id)) {
+                continue;
+            }
+            String cgroup = a.cgroupPath(id);
+            String container = a.container(cgroup);
+            long[] shown = exposedBytes.computeIfAbsent(id, k -> new long[2]);
+            shown[0] = Math.max(shown[0], e.getValue()[0]);
+            shown[1] = Math.max(shown[1], e.getValue()[1]);
+            f.sent.add(shown[0], cgroup, container);
+            f.received.add(shown[1], cgroup, container);
+            ByteBuffer v = stats.get(id);
+            if (v != null) {
+                cgroupFigures(f, v, cgroup, container);
+            }
+        }
+        readRemotes(f, liveTraffic);
+    }
+
+    private static void cgroupFigures(Families f, ByteBuffer v, String cgroup, String container) {
+        for (int r = 0; r < RESULTS.length; r++) {
+            long n = v.getLong(r * 8);
+            if (n > 0 || r == 0) {
+                f.connects.add(n, cgroup, container, RESULTS[r]);
+            }
+        }
+        f.accepts.add(v.getLong(32), cgroup, container);
+        f.retransmits.add(v.getLong(40), cgroup, container);
+        f.resets.add(v.getLong(48), cgroup, container, "sent");
+        f.resets.add(v.getLong(56), cgroup, container, "received");
+        f.connect.add(slots(v, STATS_CONNECT), v.getLong(STATS_CONNECT + Log2Histogram.SLOTS * 8), cgroup, container);
+        f.duration.add(slots(v, STATS_DURATION), v.getLong(STATS_DURATION + Log2Histogram.SLOTS * 8), cgroup,
+                container);
+        f.rtt.add(slots(v, STATS_RTT), v.getLong(STATS_RTT + Log2Histogram.SLOTS * 8), cgroup, container);
+    }
+
+    private static long[] slots(ByteBuffer v, int offset) {
+        long[] s = new long[Log2Histogram.SLOTS];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = v.getLong(offset + i * 8);
+        }
+        return s;
+    }
+
+    /** A remote endpoint of tcp.h {@code struct tcp_remote}. */
+    record Remote(byte[] addr, int port) {
+        static Remote of(byte[] b, int offset) {
+            ByteBuffer v = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
+            int family = Short.toUnsignedInt(v.getShort(offset + 18));
+            byte[] addr = Arrays.copyOfRange(b, offset, offset + (family == 10 ? 16 : 4));
+            return new Remote(addr, Short.toUnsignedInt(v.getShort(offset + 16)));
+        }
+
+        String label() {
+            String ip = TcpEvents.addressText(addr);
+            return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Remote r && r.port == port && Arrays.equals(r.addr, addr);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(addr) * 31 + port;
+        }
+    }
+
+    /** The endpoints with the most traffic (closed plus open connections) get their own series. */
+    private void readRemotes(Families f, Map<Remote, Long> liveTraffic) {
+        record Row(Remote remote, long traffic, ByteBuffer value) {}
+        List<Row> rows = new ArrayList<>();
+        for (BpfMap.Entry e : map("remote_stats").entries()) {
+            Remote remote = Remote.of(e.key(), 0);
+            ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
+            rows.add(new Row(remote, v.getLong(0) + liveTraffic.getOrDefault(remote, 0L), v));
+        }
+        rows.sort((x, y) -> Long.compare(y.traffic(), x.traffic()));
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            String label = i < topRemotes ? row.remote().label() : "other";
+            ByteBuffer v = row.value();
+            f.remoteRetransmits.add(v.getLong(8), label);
+            f.remoteRtt.add(slots(v, 16), v.getLong(16 + Log2Histogram.SLOTS * 8), label);
+        }
+    }
+}
