@@ -9,6 +9,7 @@ import io.sonde.agent.config.AgentConfig;
 import io.sonde.agent.events.EnrichedEvent;
 import io.sonde.agent.events.Event;
 import io.sonde.agent.events.EventBus;
+import io.sonde.agent.probe.DropEvent;
 import io.sonde.agent.probe.TcpEvents;
 
 import java.nio.file.Path;
@@ -203,18 +204,27 @@ class TcpProbeTest {
         }
     }
 
+    /**
+     * The drops probe runs too: the packets the rule dropped are the NETFILTER_DROP drops of this
+     * transfer's addresses, one record each, and the counter rose by exactly the records of that reason
+     * (other tests on the host may drop with nftables at the same time; when none does, that is the
+     * rule's counter).
+     */
     @Test
-    void retransmitsEqualRetransSegsUnderInjectedLoss() throws Exception {
+    void retransmitsEqualRetransSegsAndDropsEqualTheRuleCounterUnderInjectedLoss() throws Exception {
         String c = KernelHost.label(client);
         String s = KernelHost.label(server);
         long bytes = 8L << 20;
-        try (NetPair net = NetPair.create(); AgentHarness agent = AgentHarness.start(config("tcp"))) {
+        try (NetPair net = NetPair.create(); AgentHarness agent = AgentHarness.start(config("tcp", "drops"));
+                EventBus.Subscription drops = agent.agent().events().subscribe("test", 100_000,
+                        e -> e instanceof DropEvent d && d.reason().equals("NETFILTER_DROP"))) {
             String ip = net.ipv4(Side.B);
             // 5% of the client's data segments die in the server's namespace
             net.nft(Side.B, "table inet sonde_loss {\n chain input {\n  type filter hook input priority 0; policy accept;\n"
                     + "  ip saddr " + net.ipv4(Side.A) + " tcp dport 5004 tcp flags & (syn | rst) == 0 meta length > 100"
                     + " numgen random mod 20 == 0 counter drop\n }\n}\n");
             long retransBefore = net.snmp(Side.A, "Tcp").get("RetransSegs");
+            String before = agent.scrape();
             try (NetProcess srv = NetProcess.start(net, Side.B, server, "serve", ip, "5004", "1", "sink");
                     NetProcess cli = NetProcess.start(net, Side.A, client, "connect", ip, "5004", "1", "" + bytes)) {
                 srv.expect("ready");
@@ -228,12 +238,21 @@ class TcpProbeTest {
             String after = awaitValue(agent, 1, "sonde_tcp_connection_duration_seconds_count", "cgroup", s);
             long retrans = net.snmp(Side.A, "Tcp").get("RetransSegs") - retransBefore;
             long dropped = nftCounter(net);
-            System.out.printf("tcp loss: nft dropped %d packets, RetransSegs +%d, probe %s%n", dropped, retrans,
-                    value(after, "sonde_tcp_retransmits_total", "cgroup", c));
+            List<Event> seen = drain(drops);
+            long ours = seen.stream().filter(e -> e instanceof DropEvent d && d.saddr().equals(net.ipv4(Side.A))
+                    && d.daddr().equals(ip) && d.dport() == 5004 && d.protocol().equals("tcp")).count();
+            double counted = value(after, "sonde_packet_drops_total", "reason", "NETFILTER_DROP")
+                    - value(before, "sonde_packet_drops_total", "reason", "NETFILTER_DROP");
+            System.out.printf("tcp loss: nft dropped %d packets, RetransSegs +%d, probe retransmits %s, drops +%.0f "
+                    + "(records: %d of this transfer, %d in all)%n", dropped, retrans,
+                    value(after, "sonde_tcp_retransmits_total", "cgroup", c), counted, ours, seen.size());
             assertTrue(dropped > 0 && retrans > 0, "the rule dropped packets and the client retransmitted");
             assertEquals(retrans, value(after, "sonde_tcp_retransmits_total", "cgroup", c), "retransmits");
             assertEquals((double) bytes, value(after, "sonde_tcp_sent_bytes_total", "cgroup", c), "client sent");
             assertEquals((double) bytes, value(after, "sonde_tcp_received_bytes_total", "cgroup", s), "server received");
+            assertEquals(dropped, ours, "drop records of this transfer against the rule's counter");
+            assertEquals(seen.size(), counted, "NETFILTER_DROP drops counted against their records");
+            assertEquals(0L, agent.agent().supervisor().eventsLost().getOrDefault("drops", 0L), "drop records lost");
         }
     }
 

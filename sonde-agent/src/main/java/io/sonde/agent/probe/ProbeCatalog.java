@@ -26,6 +26,8 @@ public final class ProbeCatalog {
         PROBES.put("block", BlockProbe::new);
         PROBES.put("probe", ActiveProbe::new);
         PROBES.put("tcp", TcpProbe::new);
+        PROBES.put("drops", DropsProbe::new);
+        PROBES.put("netdev", NetdevProbe::new);
     }
 
     /** The names of every built-in probe, in start order. */
