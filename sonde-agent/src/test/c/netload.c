@@ -2,8 +2,9 @@
 // A network test workload whose work is exactly known. Built static. ADDR is an IPv4 or IPv6 address.
 //   netload serve ADDR PORT N MODE  listen, print "ready", then accept N connections one after another;
 //                                   MODE sink: read each until EOF, then close; MODE echo[:MS]: send
-//                                   back what arrives until EOF (MS ms after it arrives); print
-//                                   "received B" (all bytes read), exit
+//                                   back what arrives until EOF (MS ms after it arrives); MODE reset:
+//                                   close each at once with a reset (SO_LINGER 0); print "received B"
+//                                   (all bytes read), exit
 //   netload connect ADDR PORT N B   print "ready", wait for a line, then N connections one after
 //                                   another, each sending B bytes, shutting down its sending side and
 //                                   reading until EOF; print "done E" (E: connects that failed), exit
@@ -86,6 +87,12 @@ static int serve(const char *addr, int port, int n, const char *mode)
 		int c = accept(l, NULL, NULL);
 		if (c < 0)
 			return 5;
+		if (!strcmp(mode, "reset")) {
+			struct linger now = {1, 0};
+			setsockopt(c, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+			close(c);
+			continue;
+		}
 		for (;;) {
 			ssize_t r = read(c, buf, sizeof(buf));
 			if (r < 0)

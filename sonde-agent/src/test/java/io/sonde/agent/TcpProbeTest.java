@@ -141,6 +141,68 @@ class TcpProbeTest {
         }
     }
 
+    @Test
+    void resetByTheServerCountsOneSentAndOneReceived() throws Exception {
+        String c = KernelHost.label(client);
+        String s = KernelHost.label(server);
+        try (NetPair net = NetPair.create(); AgentHarness agent = AgentHarness.start(config("tcp"));
+                EventBus.Subscription events = agent.agent().events().subscribe("test", 10_000,
+                        e -> e.cgroup().equals(c) || e.cgroup().equals(s))) {
+            String ip = net.ipv4(Side.B);
+            try (NetProcess srv = NetProcess.start(net, Side.B, server, "serve", ip, "5007", "1", "reset");
+                    NetProcess cli = NetProcess.start(net, Side.A, client, "connect", ip, "5007", "1", "0")) {
+                srv.expect("ready");
+                cli.expect("ready");
+                cli.go();
+                assertEquals("0", cli.expect("done"));
+                cli.exited();
+                srv.exited();
+            }
+            String after = awaitValue(agent, 1, "sonde_tcp_resets_total", "cgroup", c, "direction", "received");
+            assertEquals(1, value(after, "sonde_tcp_resets_total", "cgroup", s, "direction", "sent"), "server sent");
+            assertEquals(0, value(after, "sonde_tcp_resets_total", "cgroup", s, "direction", "received"));
+            assertEquals(0, value(after, "sonde_tcp_resets_total", "cgroup", c, "direction", "sent"));
+            assertEquals(1, value(after, "sonde_tcp_connects_total", "cgroup", c, "result", "established"));
+            List<Event> seen = drain(events);
+            assertEquals(1, seen.stream().filter(e -> e instanceof TcpEvents.Reset r && r.cgroup().equals(s)
+                    && r.direction().equals("sent") && r.daddr().equals(net.ipv4(Side.A)))
+                    .count(), "reset sent event: " + seen);
+        }
+    }
+
+    @Test
+    void unansweredConnectTimesOutAndItsSynRetransmitsCount() throws Exception {
+        String c = KernelHost.label(client);
+        try (NetPair net = NetPair.create(); AgentHarness agent = AgentHarness.start(config("tcp"));
+                EventBus.Subscription events = agent.agent().events().subscribe("test", 10_000,
+                        e -> e.cgroup().equals(c))) {
+            // every SYN dies; with tcp_syn_retries 1 the connect gives up after 1 + 2 s
+            net.nft(Side.B, "table inet sonde_loss {\n chain input {\n  type filter hook input priority 0; policy accept;\n"
+                    + "  tcp dport 5008 tcp flags & syn == syn counter drop\n }\n}\n");
+            net.exec(Side.A, "sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
+            long retransBefore = net.snmp(Side.A, "Tcp").get("RetransSegs");
+            try (NetProcess cli = NetProcess.start(net, Side.A, client, "connect", net.ipv4(Side.B), "5008", "1",
+                    "0")) {
+                cli.expect("ready");
+                cli.go();
+                assertEquals("1", cli.expect("done"), "failed connects");
+                cli.exited();
+            }
+            String after = awaitValue(agent, 1, "sonde_tcp_connects_total", "cgroup", c, "result", "timeout");
+            long retrans = net.snmp(Side.A, "Tcp").get("RetransSegs") - retransBefore;
+            assertEquals(1, value(after, "sonde_tcp_connects_total", "cgroup", c), "connects");
+            System.out.printf("tcp timeout: %d SYNs dropped, RetransSegs +%d%n", nftCounter(net), retrans);
+            assertTrue(retrans > 0, "RetransSegs: the SYN was retransmitted");
+            assertEquals(retrans, value(after, "sonde_tcp_retransmits_total", "cgroup", c), "retransmits");
+            List<Event> seen = drain(events);
+            assertEquals(1, seen.stream().filter(e -> e instanceof TcpEvents.Connect k && k.result().equals("timeout")
+                    && k.latencyNanos() > 2_500_000_000L).count(), "timeout event: " + seen);
+            assertEquals(retrans, seen.stream().filter(e -> e instanceof TcpEvents.Retransmit r
+                    && r.state().equals("syn_sent")).mapToInt(e -> ((TcpEvents.Retransmit) e).segments()).sum(),
+                    "retransmit events: " + seen);
+        }
+    }
+
     private static final Pattern SS_RTT = Pattern.compile("\\brtt:([0-9.]+)/");
 
     @Test
