@@ -267,6 +267,56 @@ class TcpProbeTest {
     }
 
     /**
+     * A connection open before the probe starts is picked up at its next segment: its bytes count from
+     * then on (sent and received alike here, since every request is answered in full), it is not timed,
+     * and closing it adds nothing twice.
+     */
+    @Test
+    void connectionOpenBeforeTheProbeCountsFromItsNextSegment() throws Exception {
+        String c = KernelHost.label(client);
+        int pings = 100;
+        int size = 1000;
+        long total = (long) pings * size;
+        String ip;
+        try (NetPair net = NetPair.create();
+                NetProcess srv = NetProcess.start(net, Side.B, server, "serve", ip = net.ipv4(Side.B), "5009", "1",
+                        "echo:20")) {
+            srv.expect("ready");
+            try (NetProcess cli = NetProcess.start(net, Side.A, client, "ping", ip, "5009", "" + pings, "10",
+                    "" + size)) {
+                cli.expect("connected");
+                Thread.sleep(300);
+                try (AgentHarness agent = AgentHarness.start(config("tcp"))) {
+                    cli.expect("idle");
+                    Thread.sleep(300);
+                    String open = agent.scrape();
+                    double sent = value(open, "sonde_tcp_sent_bytes_total", "cgroup", c);
+                    double received = value(open, "sonde_tcp_received_bytes_total", "cgroup", c);
+                    System.out.printf("tcp adopted: %.0f of %d bytes sent and %.0f received counted%n", sent, total,
+                            received);
+                    assertTrue(sent > 0 && sent < total, "counted from the first segment seen: " + sent);
+                    assertEquals(sent, received, "requests and answers alike");
+                    assertEquals(0, sent % size, "whole requests");
+                    assertTrue(value(open, "sonde_tcp_rtt_seconds_count", "cgroup", c) > 0, "RTT sampled");
+                    cli.go();
+                    cli.expect("done");
+                    cli.exited();
+                    srv.expect("received");
+                    srv.exited();
+                    Thread.sleep(300);
+                    String closed = agent.scrape();
+                    assertEquals(sent, value(closed, "sonde_tcp_sent_bytes_total", "cgroup", c), "sent, closed");
+                    assertEquals(received, value(closed, "sonde_tcp_received_bytes_total", "cgroup", c),
+                            "received, closed");
+                    assertEquals(0, value(closed, "sonde_tcp_connection_duration_seconds_count", "cgroup", c),
+                            "not timed");
+                    assertEquals(0, value(closed, "sonde_tcp_connects_total", "cgroup", c), "its connect was missed");
+                }
+            }
+        }
+    }
+
+    /**
      * The drops probe runs too: the packets the rule dropped are the NETFILTER_DROP drops of this
      * transfer's addresses, one record each, and the counter rose by exactly the records of that reason
      * (other tests on the host may drop with nftables at the same time; when none does, that is the

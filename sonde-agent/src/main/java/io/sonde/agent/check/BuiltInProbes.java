@@ -31,9 +31,10 @@ final class BuiltInProbes {
             new Needs("sched", List.of("tp_btf", "raw_tracepoint"), List.of(), COUNTERS, false),
             new Needs("block", List.of("tracepoint"), List.of("block/block_rq_issue", "block/block_rq_complete"),
                     COUNTERS, false),
-            new Needs("tcp", List.of("tracepoint"), List.of("sock/inet_sock_set_state", "tcp/tcp_retransmit_skb"),
-                    COUNTERS, false),
-            new Needs("drops", List.of("tracepoint"), List.of("skb/kfree_skb"), COUNTERS, false),
+            new Needs("tcp", List.of("tp_btf"), List.of("sock/inet_sock_set_state", "tcp/tcp_probe",
+                    "tcp/tcp_retransmit_skb", "tcp/tcp_send_reset", "tcp/tcp_receive_reset"),
+                    List.of("hash", "lru_hash", "ringbuf"), false),
+            new Needs("drops", List.of("tp_btf"), List.of("skb/kfree_skb"), List.of("percpu_hash", "ringbuf"), false),
             new Needs("netdev", List.of("cgroup_skb"), List.of(), COUNTERS, true),
             new Needs("cgroups", List.of(), List.of(), List.of(), true),
             new Needs("probe", List.of(), List.of(), List.of(), false));
