@@ -34,8 +34,8 @@ enum TraceTool {
             new Column("FD", 4, true, j -> j.path("fd").asText()),
             new Column("ERR", 12, false, j -> j.path("error").asText().isEmpty() ? "0" : j.path("error").asText()),
             Column.CONTAINER, Column.last("PATH", j -> j.path("path").asText()))),
-    TCP("tcp", Set.of("tcp_connect", "tcp_accept", "tcp_close", "tcp_reset"), Column.generic()),
-    RETRANSMIT("tcp", Set.of("tcp_retransmit"), Column.generic()),
+    TCP("tcp", Set.of("tcp_connect", "tcp_accept", "tcp_close", "tcp_reset"), Column.connection()),
+    RETRANSMIT("tcp", Set.of("tcp_retransmit"), Column.connection()),
     DROP("drops", Set.of("drop"), Column.generic()),
     SYSCALL("syscalls", Set.of("syscall"), List.of(Column.TIME, Column.PID,
             new Column("TID", 7, true, j -> j.path("tid").asText()), Column.COMM,
@@ -123,24 +123,45 @@ enum TraceTool {
                 .asText()));
         private static final Set<String> SHOWN = Set.of("type", "probe", "time", "ts_ns", "pid", "comm", "cgroup",
                 "container", "pod", "executable", "cgroup_id");
+        private static final Set<String> SHOWN_WITH_ENDPOINTS = Set.of("type", "probe", "time", "ts_ns", "pid",
+                "comm", "cgroup", "container", "pod", "executable", "cgroup_id", "family", "saddr", "sport", "daddr",
+                "dport");
 
         static Column last(String header, Function<JsonNode, String> value) {
             return new Column(header, 0, false, value);
         }
 
+        private static final Column TYPE = new Column("TYPE", 14, false, j -> j.path("type").asText());
+
         /** Columns for events this build knows only by their JSON: the common ones, then key=value of the rest. */
         static List<Column> generic() {
-            return List.of(TIME, new Column("TYPE", 14, false, j -> j.path("type").asText()), PID, COMM, CONTAINER,
-                    last("DETAILS", j -> {
-                        StringBuilder b = new StringBuilder();
-                        for (Map.Entry<String, JsonNode> f : j.properties()) {
-                            if (!SHOWN.contains(f.getKey())) {
-                                b.append(b.isEmpty() ? "" : " ").append(f.getKey()).append('=')
-                                        .append(f.getValue().isTextual() ? f.getValue().asText() : f.getValue());
-                            }
-                        }
-                        return b.toString();
-                    }));
+            return List.of(TIME, TYPE, PID, COMM, CONTAINER, details(SHOWN));
+        }
+
+        /** Columns for connection events (saddr, sport, daddr, dport), then key=value of the rest. */
+        static List<Column> connection() {
+            return List.of(TIME, TYPE, PID, COMM, endpoint("SADDR:SPORT", "saddr", "sport"),
+                    endpoint("DADDR:DPORT", "daddr", "dport"), CONTAINER, details(SHOWN_WITH_ENDPOINTS));
+        }
+
+        private static Column endpoint(String header, String address, String port) {
+            return new Column(header, 22, false, j -> {
+                String a = j.path(address).asText();
+                return (a.contains(":") ? "[" + a + "]" : a) + ":" + j.path(port).asText();
+            });
+        }
+
+        private static Column details(Set<String> shown) {
+            return last("DETAILS", j -> {
+                StringBuilder b = new StringBuilder();
+                for (Map.Entry<String, JsonNode> f : j.properties()) {
+                    if (!shown.contains(f.getKey())) {
+                        b.append(b.isEmpty() ? "" : " ").append(f.getKey()).append('=')
+                                .append(f.getValue().isTextual() ? f.getValue().asText() : f.getValue());
+                    }
+                }
+                return b.toString();
+            });
         }
 
         void append(StringBuilder b, String text) {

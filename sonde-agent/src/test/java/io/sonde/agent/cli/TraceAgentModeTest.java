@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code sonde trace --agent URL}: the tools read a running agent's /api/events instead of loading
  * programs. Real exec events of a test cgroup arrive as K JSON lines; a network tool prints events of
  * the types it names from whatever probe published them (here a test publishing on the agent's bus,
- * in the shape the tcp probe's records have), generically, and leaves other types out.
+ * in the shape the tcp probe's records have: endpoints in their columns, the rest as key=value), and
+ * leaves other types out.
  */
 class TraceAgentModeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,11 +79,12 @@ class TraceAgentModeTest {
             assertEquals(0, trace.exitCode(), trace.stderr());
             assertEquals(3, trace.stdout().size(), "header and two rows: " + trace.stdout());
             String header = lines.get(0);
-            assertTrue(header.matches("TIME\\(UTC\\) +TYPE +PID +COMM +CONTAINER +DETAILS"), header);
-            int details = header.indexOf("DETAILS");
+            assertTrue(header.matches("TIME\\(UTC\\) +TYPE +PID +COMM +SADDR:SPORT +DADDR:DPORT +CONTAINER +DETAILS"),
+                    header);
             assertTrue(lines.get(1).contains(" tcp_connect "), lines.get(1));
-            assertTrue(lines.get(1).startsWith("saddr=10.199.1.1 sport=40000 daddr=10.199.1.2 dport=80 "
-                    + "latency_nanos=2500000", details), lines.get(1));
+            assertTrue(lines.get(1).startsWith("10.199.1.1:40000", header.indexOf("SADDR:SPORT")), lines.get(1));
+            assertTrue(lines.get(1).startsWith("10.199.1.2:80 ", header.indexOf("DADDR:DPORT")), lines.get(1));
+            assertTrue(lines.get(1).startsWith("latency_nanos=2500000", header.indexOf("DETAILS")), lines.get(1));
             assertTrue(lines.get(2).contains(" tcp_close "), lines.get(2));
             assertEquals("2 events shown, 0 lost", trace.lastStderrLine());
         }
