@@ -135,8 +135,11 @@ int BPF_PROG(sys_exit_count, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-/* Slow-syscall events: the threshold is a run-time setting (.data is mapped writable). */
+/* Slow-syscall events: the threshold and the filter are run-time settings (.data and .bss are mapped
+ * writable); the filter is checked at entry, so filtered-out threads are not even stamped. */
 __u64 slow_threshold_ns = 10000000;
+__u32 slow_pid = 0;      /* 0: any process */
+__u64 slow_cgroup = 0;   /* 0: any cgroup */
 
 struct slow_start {
 	__u64 ts;
@@ -169,6 +172,10 @@ int BPF_PROG(slow_enter, struct pt_regs *regs, long id)
 {
 	struct slow_start *s;
 
+	if (slow_pid && (__u32)(bpf_get_current_pid_tgid() >> 32) != slow_pid)
+		return 0;
+	if (slow_cgroup && bpf_get_current_cgroup_id() != slow_cgroup)
+		return 0;
 	s = bpf_task_storage_get(&slow_starts, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (s) {
 		s->ts = bpf_ktime_get_ns();

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Slow-syscall events: off by default the syscalls probe attaches only its counting program; switched
  * on at run time (no reload) it attaches slow_enter/slow_exit, and a workload's N nanosleeps of 10 ms
- * each give exactly N events over a 5 ms threshold, with the syscall's name and duration.
+ * each give exactly N events over a 5 ms threshold, with the syscall's name and duration; a pid filter
+ * naming another process then leaves them out.
  */
 class SlowSyscallEventTest {
     private static final int SLEEPS = 4;
@@ -59,7 +60,12 @@ class SlowSyscallEventTest {
             }
             // the wait for "go" (a read of stdin) may be slow too; nothing faster than the threshold comes
             assertTrue(events.stream().allMatch(e -> e.latencyNanos() >= 5_000_000), events.toString());
-            changer.changeSettings("syscalls", "{\"slow_events\": false}");
+            // a kernel filter naming another process (this JVM) leaves the workload's sleeps out
+            changer.changeSettings("syscalls", "{\"slow_pid\": " + ProcessHandle.current().pid() + "}");
+            AgentHarness.runWorkload(cgroup, () -> {}, "sleep", Integer.toString(SLEEPS));
+            EnrichedEvent more = sub.poll(1500, TimeUnit.MILLISECONDS);
+            assertEquals(null, more, "filtered out in the kernel");
+            changer.changeSettings("syscalls", "{\"slow_events\": false, \"slow_pid\": 0}");
             assertEquals(List.of("sys_exit_count"), names(probe.programs()), "switched off: detached");
         } finally {
             KernelHost.removeCgroup(cgroup);

@@ -204,7 +204,7 @@ final class TraceCommand implements Callable<Integer> {
         Kernel.ensureBpffs();
         AgentConfig.Files files = new AgentConfig.Files(true, pid, comm, null, null, null, null);
         AgentConfig.Syscalls syscalls = new AgentConfig.Syscalls(null, false, true, filter.minLatencyNanos() > 0
-                ? Math.max(1, filter.minLatencyNanos() / 1000) : null);
+                ? Math.max(1, filter.minLatencyNanos() / 1000) : null, pid, null);
         AgentConfig config = new AgentConfig(null, new AgentConfig.Probes(List.of(tool.probe()), syscalls, null,
                 files), null, null);
         Probe probe = switch (tool) {

@@ -111,9 +111,13 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
      * @param slowEvents whether to publish an event for every syscall slower than the threshold (attaches
      *     a sys_enter/sys_exit pair of its own while on; off by default); changeable at run time
      * @param slowThresholdUs the threshold of slow-syscall events, in microseconds; changeable at run time
+     * @param slowPid only slow syscalls of this process; 0 (the default) for all; changeable at run time
+     * @param slowCgroup only slow syscalls in this cgroup (a cgroup v2 path, the directory itself); "" for all;
+     *     changeable at run time
      */
     public record Syscalls(@JsonProperty("max_entries") Integer maxEntries, Boolean latency,
-            @JsonProperty("slow_events") Boolean slowEvents, @JsonProperty("slow_threshold_us") Long slowThresholdUs) {
+            @JsonProperty("slow_events") Boolean slowEvents, @JsonProperty("slow_threshold_us") Long slowThresholdUs,
+            @JsonProperty("slow_pid") Integer slowPid, @JsonProperty("slow_cgroup") String slowCgroup) {
         public Syscalls {
             maxEntries = positive(maxEntries, 16384, "max_entries");
             latency = latency != null && latency;
@@ -122,6 +126,20 @@ public record AgentConfig(Web web, Probes probes, Metrics metrics, Enrichment en
             if (slowThresholdUs < 1) {
                 throw new ConfigValueException("slow_threshold_us", "must be at least 1, got " + slowThresholdUs);
             }
+            slowPid = slowPid == null ? 0 : slowPid;
+            if (slowPid < 0) {
+                throw new ConfigValueException("slow_pid", "must be a process id, or 0 for all, got " + slowPid);
+            }
+            slowCgroup = slowCgroup == null ? "" : slowCgroup;
+            if (!slowCgroup.isEmpty() && !slowCgroup.startsWith("/")) {
+                throw new ConfigValueException("slow_cgroup", "must be a cgroup v2 path starting with /, or \"\" "
+                        + "for all, got \"" + slowCgroup + "\"");
+            }
+        }
+
+        /** Settings without a slow-syscall filter. */
+        public Syscalls(Integer maxEntries, Boolean latency, Boolean slowEvents, Long slowThresholdUs) {
+            this(maxEntries, latency, slowEvents, slowThresholdUs, null, null);
         }
 
         /** Settings with the default latency choice (off). */

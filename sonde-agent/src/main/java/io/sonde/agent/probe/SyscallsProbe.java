@@ -34,7 +34,8 @@ import java.util.TreeSet;
  *
  * <p>Slow-syscall events ({@link SlowSyscallEvent}, {@code slow_events}, off by default): a pair of BTF
  * tracepoint programs of their own ({@code slow_enter} stamps the entry in task storage, {@code slow_exit}
- * publishes calls slower than the global {@code slow_threshold_ns}) is loaded with the probe but attached
+ * publishes calls slower than the global {@code slow_threshold_ns}; globals {@code slow_pid} and
+ * {@code slow_cgroup} filter at entry) is loaded with the probe but attached
  * only while the events are on, so the default configuration pays nothing for them. Sampling does not
  * apply to them. Both settings change at run time ({@link TunableProbe}).
  *
@@ -136,7 +137,10 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
     private synchronized void write(AgentConfig.Syscalls s, boolean initial) {
         BpfObject o = object();
         if (o != null) {
+            long cgroupId = s.slowCgroup().isEmpty() ? 0 : ProbeSettings.cgroupId("slow_cgroup", s.slowCgroup());
             o.setGlobal("slow_threshold_ns", s.slowThresholdUs() * 1000);
+            o.setGlobal("slow_pid", s.slowPid());
+            o.setGlobal("slow_cgroup", cgroupId);
             if (s.slowEvents()) {
                 setAttached("slow_enter", true);
                 setAttached("slow_exit", true);
