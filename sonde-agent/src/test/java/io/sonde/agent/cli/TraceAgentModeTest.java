@@ -37,7 +37,7 @@ class TraceAgentModeTest {
         Path cgroup = KernelHost.newCgroup();
         String label = KernelHost.label(cgroup);
         try (AgentHarness agent = AgentHarness.start(AgentConfig.defaults().withEnabledProbes(List.of("process")));
-                TraceCommandTest.Tracer trace = new TraceCommandTest.Tracer("exec", "--agent", agent.url(), "--json",
+                TraceProcess trace = new TraceProcess("exec", "--agent", agent.url(), "--json",
                         "--cgroup", label)) {
             awaitSubscribed(agent);
             TraceCommandTest.Workload w = TraceCommandTest.Workload.run(cgroup, 4);
@@ -61,7 +61,7 @@ class TraceAgentModeTest {
     void networkToolsShowTheirTypesGenerically() throws Exception {
         KernelHost.require();
         try (AgentHarness agent = AgentHarness.start(AgentConfig.defaults().withEnabledProbes(List.of("process")));
-                TraceCommandTest.Tracer trace = new TraceCommandTest.Tracer("tcp", "--agent", agent.url(),
+                TraceProcess trace = new TraceProcess("tcp", "--agent", agent.url(),
                         "--min-latency", "1ms")) {
             awaitSubscribed(agent);
             long now = System.nanoTime();
@@ -96,7 +96,7 @@ class TraceAgentModeTest {
         if (ProbeCatalog.names().contains("drops")) {
             return; // the drops probe is part of this build: the tool loads it (its own tests cover it)
         }
-        TraceCommandTest.Tracer t = new TraceCommandTest.Tracer("drop", "--duration", "1s");
+        TraceProcess t = new TraceProcess("drop", "--duration", "1s");
         t.process.waitFor();
         assertEquals(1, t.exitCode(), t.stderr());
         assertTrue(t.stderr().contains("the drops probe is not part of this build"), t.stderr());

@@ -12,11 +12,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@code --duration}. The workload is moved into the cgroup after it started, so that its own exec
  * is not in the cgroup and the K children are all there is.
  */
-class TraceCommandTest {
+public class TraceCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int K = 7;
 
@@ -39,7 +37,7 @@ class TraceCommandTest {
         KernelHost.require();
         Path cgroup = KernelHost.newCgroup();
         String label = KernelHost.label(cgroup);
-        try (Tracer trace = new Tracer("exec", "--json", "--cgroup", label)) {
+        try (TraceProcess trace = new TraceProcess("exec", "--json", "--cgroup", label)) {
             Workload w = Workload.run(cgroup, K);
             List<String> lines = trace.awaitLines(K, 10);
             trace.interrupt();
@@ -65,7 +63,7 @@ class TraceCommandTest {
     void traceExecTableHasAHeaderAndAlignedRowsAndStopsAfterItsDuration() throws Exception {
         KernelHost.require();
         Path cgroup = KernelHost.newCgroup();
-        try (Tracer trace = new Tracer("exec", "--cgroup", KernelHost.label(cgroup), "--duration", "5s")) {
+        try (TraceProcess trace = new TraceProcess("exec", "--cgroup", KernelHost.label(cgroup), "--duration", "5s")) {
             Workload w = Workload.run(cgroup, 3);
             List<String> lines = trace.awaitLines(4, 10);
             assertTrue(trace.process.waitFor(15, TimeUnit.SECONDS), "ends after --duration");
@@ -92,7 +90,7 @@ class TraceCommandTest {
     void badFlagsAreUsageErrorsNamingTheFlag() throws Exception {
         for (String[] c : new String[][] {{"nosuchtool"}, {"exec", "--pid", "-4"}, {"exec", "--min-latency", "soon"},
                 {"exec", "--container", "XYZ"}}) {
-            Tracer t = new Tracer(c);
+            TraceProcess t = new TraceProcess(c);
             assertTrue(t.process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(2, t.exitCode(), String.join(" ", c) + ": " + t.stderr());
             String flag = c.length > 1 ? c[1] : "nosuchtool";
@@ -102,8 +100,8 @@ class TraceCommandTest {
     }
 
     /** The workload, started outside the cgroup and moved in before it forks. */
-    record Workload(long pid, List<Integer> children) {
-        static Workload run(Path cgroup, int k) throws IOException, InterruptedException {
+    public record Workload(long pid, List<Integer> children) {
+        public static Workload run(Path cgroup, int k) throws IOException, InterruptedException {
             Process p = new ProcessBuilder(KernelHost.workload().toString(), "execs", Integer.toString(k))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             List<Integer> children = new ArrayList<>();
@@ -123,82 +121,6 @@ class TraceCommandTest {
             assertEquals(0, p.exitValue());
             assertEquals(k, children.size());
             return new Workload(p.pid(), children);
-        }
-    }
-
-    /** {@code sonde trace ...} as a child JVM; returns once it says it is tracing. */
-    static final class Tracer implements AutoCloseable {
-        final Process process;
-        private final List<String> out = Collections.synchronizedList(new ArrayList<>());
-        private final List<String> err = Collections.synchronizedList(new ArrayList<>());
-
-        Tracer(String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "io.sonde.agent.cli.Main", "trace"));
-            cmd.addAll(List.of(args));
-            process = new ProcessBuilder(cmd).start();
-            Thread.ofPlatform().daemon().start(() -> pump(process.getInputStream(), out));
-            Thread.ofPlatform().daemon().start(() -> pump(process.getErrorStream(), err));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && process.isAlive() && err.stream().noneMatch(l -> l.startsWith(
-                    "Tracing "))) {
-                Thread.sleep(20);
-            }
-        }
-
-        private static void pump(java.io.InputStream s, List<String> into) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    into.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }
-
-        List<String> awaitLines(int n, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (out.size() < n && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(out.size() >= n, "expected " + n + " lines: " + out + "\nstderr: " + err);
-            return stdout();
-        }
-
-        void interrupt() throws Exception {
-            Thread.sleep(300); // anything that should not come would arrive now
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-            assertTrue(process.waitFor(15, TimeUnit.SECONDS), "Ctrl-C ends it");
-        }
-
-        int exitCode() throws InterruptedException {
-            process.waitFor(15, TimeUnit.SECONDS);
-            Thread.sleep(100); // the pumps read the last lines
-            return process.exitValue();
-        }
-
-        List<String> stdout() {
-            synchronized (out) {
-                return List.copyOf(out);
-            }
-        }
-
-        String stderr() {
-            synchronized (err) {
-                return String.join("\n", err);
-            }
-        }
-
-        String lastStderrLine() {
-            synchronized (err) {
-                return err.isEmpty() ? "" : err.get(err.size() - 1);
-            }
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
         }
     }
 }
