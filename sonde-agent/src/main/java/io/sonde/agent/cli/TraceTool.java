@@ -36,7 +36,7 @@ enum TraceTool {
             Column.CONTAINER, Column.last("PATH", j -> j.path("path").asText()))),
     TCP("tcp", Set.of("tcp_connect", "tcp_accept", "tcp_close", "tcp_reset"), Column.connection()),
     RETRANSMIT("tcp", Set.of("tcp_retransmit"), Column.connection()),
-    DROP("drops", Set.of("drop"), Column.generic()),
+    DROP("drops", Set.of("drop"), Column.connection()),
     SYSCALL("syscalls", Set.of("syscall"), List.of(Column.TIME, Column.PID,
             new Column("TID", 7, true, j -> j.path("tid").asText()), Column.COMM,
             new Column("SYSCALL", 16, false, j -> j.path("syscall").asText()),
@@ -147,6 +147,9 @@ enum TraceTool {
         private static Column endpoint(String header, String address, String port) {
             return new Column(header, 22, false, j -> {
                 String a = j.path(address).asText();
+                if (a.isEmpty()) {
+                    return "-"; // a packet without an IP header the kernel had found
+                }
                 return (a.contains(":") ? "[" + a + "]" : a) + ":" + j.path(port).asText();
             });
         }
