@@ -129,6 +129,57 @@ class EventStreamTest {
         }
     }
 
+    /** An event no probe publishes: the test's own, for a process that does not exist. */
+    record FakeExec(long timestampNanos, int pid, String comm, String cgroup, String container, String filename)
+            implements io.sonde.agent.events.Event {
+        @Override
+        public String type() {
+            return "exec";
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadLosesEventsAndIsToldHowMany() throws Exception {
+        KernelHost.require();
+        int published = 50_000;
+        int pid = 999_999_0 + new Random().nextInt(9);
+        try (AgentHarness agent = AgentHarness.start(io.sonde.agent.config.AgentConfig.defaults()
+                .withEnabledProbes(List.of("process")))) {
+            HttpURLConnection sse = (HttpURLConnection) URI.create(agent.url() + "/api/events?pid=" + pid).toURL()
+                    .openConnection();
+            sse.setReadTimeout(20_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(sse.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals(": subscribed", in.readLine());
+            String path = "/" + "x".repeat(200); // big events fill the socket's buffers sooner
+            for (int i = 0; i < published; i++) {
+                agent.agent().events().publish("test", new FakeExec(i, pid, "fake", "/", "", path));
+            }
+            long received = 0;
+            long dropped = -1;
+            String event = null;
+            while (received + Math.max(dropped, 0) < published) {
+                String line = in.readLine();
+                if (line == null) {
+                    break;
+                }
+                if (line.startsWith("event: ")) {
+                    event = line.substring(7);
+                } else if (line.startsWith("data: ")) {
+                    if ("dropped".equals(event)) {
+                        dropped = JSON.readTree(line.substring(6)).path("dropped").asLong();
+                    } else {
+                        received++;
+                    }
+                }
+            }
+            sse.disconnect();
+            System.out.printf("sse: published %d, received %d, dropped %d%n", published, received, dropped);
+            assertTrue(dropped > 0, "a client that did not read lost events: " + dropped);
+            assertEquals(published, received + dropped, "published = received + dropped, exactly");
+            assertEquals(dropped, Exposition.value(agent.scrape(), "sonde_events_dropped_total", "subscriber", "sse"));
+        }
+    }
+
     @Test
     void badQueryParametersAre400NamingTheParameter() throws Exception {
         KernelHost.require();
