@@ -100,7 +100,7 @@ public final class BudgetController implements MultiCollector {
         if (total > budget) {
             SampledProbe target = null;
             for (SampledProbe p : sampled) {
-                if (p.sampleEvery() < MAX_SAMPLE_EVERY && (target == null
+                if (p.sampleEvery() < MAX_SAMPLE_EVERY && p.samplingHelps() && (target == null
                         || ratios.getOrDefault(p.name(), 0.0) > ratios.getOrDefault(target.name(), 0.0))) {
                     target = p;
                 }

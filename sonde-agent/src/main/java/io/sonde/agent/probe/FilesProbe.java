@@ -159,6 +159,12 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
         return settings.sampleEvery();
     }
 
+    /** Only the file-open events are sampled: with them off, a higher rate saves nothing. */
+    @Override
+    public boolean samplingHelps() {
+        return settings.events();
+    }
+
     @Override
     public synchronized void sampleEvery(int n) {
         AgentConfig.Files s = settings;

@@ -18,4 +18,9 @@ public interface SampledProbe extends Probe {
 
     /** Sets the rate (at least 1); counts reported so far stay as they are. */
     void sampleEvery(int n);
+
+    /** Whether sampling lowers this probe's cost now (false while what it samples is switched off). */
+    default boolean samplingHelps() {
+        return true;
+    }
 }
