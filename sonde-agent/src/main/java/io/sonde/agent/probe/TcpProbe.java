@@ -292,20 +292,34 @@ public final class TcpProbe extends BpfProbe {
 
     /** The endpoints with the most traffic (closed plus open connections) get their own series. */
     private void readRemotes(Families f, Map<Remote, Long> liveTraffic) {
-        record Row(Remote remote, long traffic, ByteBuffer value) {}
-        List<Row> rows = new ArrayList<>();
+        Map<Remote, ByteBuffer> values = new HashMap<>();
+        Map<Remote, Long> traffic = new HashMap<>();
         for (BpfMap.Entry e : map("remote_stats").entries()) {
             Remote remote = Remote.of(e.key(), 0);
             ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
-            rows.add(new Row(remote, v.getLong(0) + liveTraffic.getOrDefault(remote, 0L), v));
+            values.put(remote, v);
+            traffic.put(remote, v.getLong(0) + liveTraffic.getOrDefault(remote, 0L));
         }
-        rows.sort((x, y) -> Long.compare(y.traffic(), x.traffic()));
-        for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
-            String label = i < topRemotes ? row.remote().label() : "other";
-            ByteBuffer v = row.value();
+        remoteLabels(traffic, topRemotes).forEach((remote, label) -> {
+            ByteBuffer v = values.get(remote);
             f.remoteRetransmits.add(v.getLong(8), label);
             f.remoteRtt.add(slots(v, 16), v.getLong(16 + Log2Histogram.SLOTS * 8), label);
+        });
+    }
+
+    /**
+     * The label of every remote: its own ({@code ip:port}) for the {@code top} with the most traffic
+     * (equal traffic in label order, so that the choice does not flap), "other" for the rest.
+     */
+    static Map<Remote, String> remoteLabels(Map<Remote, Long> traffic, int top) {
+        List<Map.Entry<Remote, Long>> ranked = new ArrayList<>(traffic.entrySet());
+        ranked.sort(Map.Entry.<Remote, Long>comparingByValue().reversed()
+                .thenComparing(e -> e.getKey().label()));
+        Map<Remote, String> labels = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < ranked.size(); i++) {
+            Remote remote = ranked.get(i).getKey();
+            labels.put(remote, i < top ? remote.label() : "other");
         }
+        return labels;
     }
 }
