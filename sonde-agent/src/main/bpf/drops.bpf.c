@@ -12,6 +12,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define RING_BYTES (256 * 1024)
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
@@ -21,7 +23,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, RING_BYTES);
 } drop_events SEC(".maps");
 
 /* records the ring buffer could not take */
@@ -75,6 +77,6 @@ int BPF_PROG(on_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_re
 		e->pid = bpf_get_current_pid_tgid() >> 32;
 		bpf_get_current_comm(&e->comm, sizeof(e->comm));
 	}
-	bpf_ringbuf_submit(e, 0);
+	sonde_ringbuf_submit(&drop_events, e, RING_BYTES);
 	return 0;
 }

@@ -17,6 +17,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define RING_BYTES (256 * 1024)
+
 #define ECONNREFUSED 111
 #define ETIMEDOUT 110
 
@@ -48,7 +50,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, RING_BYTES);
 } tcp_events SEC(".maps");
 
 /* records the ring buffer could not take */
@@ -220,7 +222,7 @@ static __always_inline void on_established(const struct sock *sk, int oldstate)
 			if (e) {
 				e->duration_ns = took;
 				e->detail = TCP_RESULT_ESTABLISHED;
-				bpf_ringbuf_submit(e, 0);
+				sonde_ringbuf_submit(&tcp_events, e, RING_BYTES);
 			}
 		}
 		return;
@@ -238,7 +240,7 @@ static __always_inline void on_established(const struct sock *sk, int oldstate)
 	if (connection_events) {
 		e = reserve(TCP_EVENT_ACCEPT, sk, NULL, cgroup_id);
 		if (e)
-			bpf_ringbuf_submit(e, 0);
+			sonde_ringbuf_submit(&tcp_events, e, RING_BYTES);
 	}
 }
 
@@ -286,7 +288,7 @@ static __always_inline void on_close(const struct sock *sk, int oldstate)
 		if (e) {
 			e->duration_ns = now - l.start_ns;
 			e->detail = result;
-			bpf_ringbuf_submit(e, 0);
+			sonde_ringbuf_submit(&tcp_events, e, RING_BYTES);
 		}
 		return;
 	}
@@ -308,7 +310,7 @@ static __always_inline void on_close(const struct sock *sk, int oldstate)
 			e->sent_bytes = sent;
 			e->received_bytes = received;
 			e->state = oldstate;
-			bpf_ringbuf_submit(e, 0);
+			sonde_ringbuf_submit(&tcp_events, e, RING_BYTES);
 		}
 	}
 }
@@ -379,7 +381,7 @@ int BPF_PROG(on_retransmit, const struct sock *sk)
 	e = reserve(TCP_EVENT_RETRANSMIT, sk, l, l->cgroup_id);
 	if (e) {
 		e->segments = segments;
-		bpf_ringbuf_submit(e, 0);
+		sonde_ringbuf_submit(&tcp_events, e, RING_BYTES);
 	}
 	return 0;
 }
@@ -411,7 +413,7 @@ static __always_inline void count_reset(const struct sock *sk, const struct sk_b
 		__u8 l4 = 0;
 		sonde_skb_addrs(skb, &ethertype, &l4, &e->family, e->daddr, e->saddr, &e->dport, &e->sport);
 	}
-	bpf_ringbuf_submit(e, 0);
+	sonde_ringbuf_submit(&tcp_events, e, RING_BYTES);
 }
 
 SEC("tp_btf/tcp_send_reset")

@@ -33,6 +33,8 @@ public final class DropsProbe extends BpfProbe {
     private static final String PREFIX = "SKB_DROP_REASON_";
 
     private volatile Map<Long, String> reasons = Map.of();
+    /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
+    private static final Duration POLL = Duration.ofMillis(100);
     private RingBuffer ring;
     private Thread consumer;
 
@@ -69,7 +71,7 @@ public final class DropsProbe extends BpfProbe {
     private void consume() {
         RingBuffer r = ring;
         while (true) {
-            int n = r.poll(Duration.ofMillis(500), rec -> {
+            int n = r.poll(POLL, rec -> {
                 try {
                     context.events().publish("drops", DropEvent.decode(rec, context.attribution(), reasons));
                 } catch (RuntimeException e) {

@@ -55,6 +55,8 @@ public final class TcpProbe extends BpfProbe {
     /** Bytes per cgroup already exposed: the exposed counters never go down. */
     private final Map<Long, long[]> exposedBytes = new HashMap<>();
     private int topRemotes = 50;
+    /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
+    private static final Duration POLL = Duration.ofMillis(100);
     private RingBuffer ring;
     private Thread consumer;
 
@@ -94,7 +96,7 @@ public final class TcpProbe extends BpfProbe {
     private void consume() {
         RingBuffer r = ring;
         while (true) {
-            int n = r.poll(Duration.ofMillis(500), rec -> {
+            int n = r.poll(POLL, rec -> {
                 try {
                     context.events().publish("tcp", TcpEvents.decode(rec, context.attribution()));
                 } catch (RuntimeException e) {
