@@ -16,11 +16,23 @@
 #      empty programs on the probe's three tracepoints (bench/bpf/schedvar.bpf.c);
 #   5. the event pipeline: the agent's EventRing, decoders, EventEnricher and EventBus with one
 #      subscriber, fed at paced rates by bench/bpf/eventprod.bpf.c in the agent's slow-syscall (64 B)
-#      and file-open (304 B) record layouts: loss, and the CPU the pipeline takes.
+#      and file-open (304 B) record layouts: loss, and the CPU the pipeline takes;
+#   6. the other probes (files, process, block): each probe's hottest hooks under its own workload
+#      (openat + close, fork + exit + wait, O_DIRECT reads from a loop device) with no program, under
+#      the real agent running only that probe, under bpftrace computing the same, and under empty
+#      programs on the same hooks (bench/bpf/probevar.bpf.c);
+#   7. workload slowdown with the agent's default probe set against no agent: getppid(), a file
+#      open/write/read/close loop, and loopback HTTP at a fixed request rate (bench/c/http_server.c,
+#      bench/c/http_load.c: open loop, p50 and p99 from the due time of each request);
+#   8. the agent itself: time from start to /-/ready, resident memory and CPU when idle (scraped every
+#      15 s) and under the HTTP workload, launched as bin/sonde does and with the JVM's defaults;
+#   9. /metrics with about 1,000 and 10,000 series (real activity in many test cgroups,
+#      bench/c/cgroup_spread.c): scrape time and size next to Debian's prometheus-node-exporter.
 #
 # Needs root, a kernel with BTF, and: a JDK 22+ (build/java-home.sh finds it), maven, gcc, clang,
-# bpftool, libbpf-dev, bpftrace, python3, taskset. Takes about 6 minutes on a quiet machine, up to 2 more
-# when it has to wait for other work to settle.
+# bpftool, libbpf-dev, bpftrace, python3, taskset, curl, losetup, prometheus-node-exporter. Takes about
+# 22 minutes on a quiet machine (sections 1-4 about 6, 5 about 2, 6-9 about 14), more when it has to wait for
+# other work to settle.
 #
 # Environment: ROUNDS (ring, default 5), EVENT_ROUNDS (per-event, default 7), SYS_ROUNDS (syscalls
 # probe, default EVENT_ROUNDS), EVENT_CALLS (sections 2 and 3, default 5000000), SCHED_ROUNDS (sched
@@ -28,8 +40,13 @@
 # sonde-bpf and sonde-agent builds),
 # PIPE_ROUNDS (section 5, default 3), PIPE_SECONDS (timed seconds per rate, default 5), PIPE_RATES
 # (events/s, default 1000000,1500000,2000000,3000000),
-# RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4 5": the sections to run; a
-# section left out keeps its raw results from the last run in bench/out, for trying one section).
+# RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4 5 6 7 8 9": the sections
+# to run; for 1-5, a section left out keeps its raw results from the last run in bench/out; for 6-9,
+# a section left out keeps its text in RESULTS.md).
+# Sections 6-9: PROBE_ROUNDS (6, default 5), FILE_OPS (6, default 1000000), FORKS (6, default 10000),
+# DIO_OPS (6, default 20000), SLOW_ROUNDS (7, default 5), HTTP_RATE (7 and 8, requests/s, default 2000),
+# HTTP_SECONDS (7, default 10), HTTP_CONNS (default 16), FILEIO_OPS (7, default 200000), READY_STARTS
+# (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 30), SCRAPES (9, default 10).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
@@ -44,7 +61,20 @@ RESULTS=${RESULTS:-$bench/RESULTS.md}
 PIPE_ROUNDS=${PIPE_ROUNDS:-3}
 PIPE_SECONDS=${PIPE_SECONDS:-5}
 PIPE_RATES=${PIPE_RATES:-1000000,1500000,2000000,3000000}
-SECTIONS=${SECTIONS:-1 2 3 4 5}
+SECTIONS=${SECTIONS:-1 2 3 4 5 6 7 8 9}
+PROBE_ROUNDS=${PROBE_ROUNDS:-5}
+FILE_OPS=${FILE_OPS:-1000000}
+FORKS=${FORKS:-10000}
+DIO_OPS=${DIO_OPS:-20000}
+SLOW_ROUNDS=${SLOW_ROUNDS:-5}
+HTTP_RATE=${HTTP_RATE:-2000}
+HTTP_SECONDS=${HTTP_SECONDS:-10}
+HTTP_CONNS=${HTTP_CONNS:-16}
+FILEIO_OPS=${FILEIO_OPS:-200000}
+READY_STARTS=${READY_STARTS:-5}
+IDLE_SECONDS=${IDLE_SECONDS:-60}
+LOAD_SECONDS=${LOAD_SECONDS:-30}
+SCRAPES=${SCRAPES:-10}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
 # the 64 MiB ring), timed and untimed fills. Drain, hot: fills of ~0.5 MB that stay in L2. Concurrent:
@@ -60,7 +90,7 @@ log() { echo "bench: $*" >&2; }
 # --- requirements -------------------------------------------------------------------------------
 [ "$(id -u)" = 0 ] || die "must run as root (it loads BPF programs)"
 [ -r /sys/kernel/btf/vmlinux ] || die "this kernel has no BTF (/sys/kernel/btf/vmlinux)"
-for tool in gcc clang bpftool bpftrace python3 taskset mvn; do
+for tool in gcc clang bpftool bpftrace python3 taskset mvn curl losetup prometheus-node-exporter; do
   command -v "$tool" >/dev/null || die "$tool is missing (run 'make deps', or apt-get install it)"
 done
 [ -r /usr/include/bpf/libbpf.h ] || die "libbpf headers are missing (apt-get install libbpf-dev)"
@@ -85,18 +115,25 @@ cp=$out/lib/sonde-bpf.jar:$out/classes
 # the agent as bin/sonde runs it (its jar and the lib/ beside it), a private copy too
 agent_jar=$root/sonde-agent/target/sonde-agent.jar
 [ -f "$agent_jar" ] && [ -d "$root/sonde-agent/target/lib" ] || die "no sonde-agent.jar in sonde-agent/target: run without SKIP_BUILD"
-rm -rf "$out/agent"; mkdir -p "$out/agent"
-cp "$agent_jar" "$out/agent/sonde-agent.jar"
-cp -r "$root/sonde-agent/target/lib" "$out/agent/lib"
+# laid out as in the repository, so that the copy of bin/sonde runs it with its JVM flags
+rm -rf "$out/agent"; mkdir -p "$out/agent/bin" "$out/agent/build" "$out/agent/sonde-agent/target"
+cp "$agent_jar" "$out/agent/sonde-agent/target/sonde-agent.jar"
+cp -r "$root/sonde-agent/target/lib" "$out/agent/sonde-agent/target/lib"
+cp "$root/bin/sonde" "$out/agent/bin/sonde"
+cp "$root/build/java-home.sh" "$out/agent/build/java-home.sh"
+sonde=$out/agent/bin/sonde
 
 log "compiling the BPF programs, the C programs and the Java drivers"
-rm -f "$out/bpf/sysvar.bpf.o" # it includes the agent's headers, which bpf-compile.sh does not watch
+rm -f "$out/bpf/sysvar.bpf.o" "$out/bpf/probevar.bpf.o" # they include the agent's headers, which bpf-compile.sh does not watch
 bash "$root/build/bpf-compile.sh" "$bench/bpf" "$out/bpf" "$out/gen" >&2
 bpftool gen skeleton "$out/bpf/ringprod.bpf.o" name ringprod > "$out/ringprod.skel.h"
 gcc -O2 -Wall -Wextra -I"$out" -o "$out/ring_consumer" "$bench/c/ring_consumer.c" -lbpf -lpthread
 gcc -O2 -Wall -Wextra -o "$out/getppid_loop" "$bench/c/getppid_loop.c"
 gcc -O2 -Wall -Wextra -o "$out/pingpong" "$bench/c/pingpong.c" -lpthread
-agent_cp="$out/agent/sonde-agent.jar:$out/agent/lib/*"
+for prog in file_loop fork_loop dio_loop http_server http_load cgroup_spread; do
+  gcc -O2 -Wall -Wextra -o "$out/$prog" "$bench/c/$prog.c"
+done
+agent_cp="$out/agent/sonde-agent/target/sonde-agent.jar:$out/agent/sonde-agent/target/lib/*"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$out/lib/sonde-bpf.jar:$agent_cp" "$bench"/java/*.java
 
 # --- machine ------------------------------------------------------------------------------------
@@ -117,8 +154,10 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_start=$(foreign_links)"
   echo "perf_attached_start=$(foreign_perf)"
+  echo "sections=$SECTIONS"
   for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS PIPE_ROUNDS PIPE_SECONDS PIPE_RATES EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
-      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256; do
+      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256 PROBE_ROUNDS FILE_OPS FORKS DIO_OPS SLOW_ROUNDS HTTP_RATE HTTP_SECONDS \
+      HTTP_CONNS FILEIO_OPS READY_STARTS IDLE_SECONDS LOAD_SECONDS SCRAPES; do
     echo "$v=${!v}"
   done
 } > "$meta"
@@ -189,8 +228,14 @@ nr=$("$out/getppid_loop" --nr)
 ready=$out/ready
 attacher=$out/attacher.pid
 # an interrupted run must not leave a program attached: end the attaching process we started
+# (and, for sections 6-9, every helper process, loop device and cgroup that was set up: cleanups holds
+# the commands that undo them, run last first)
+cleanups=()
 cleanup() {
   if [ -s "$attacher" ]; then kill -TERM "$(cat "$attacher")" 2>/dev/null || true; rm -f "$attacher"; fi
+  local i
+  for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[$i]}" 2>/dev/null || true; done
+  cleanups=()
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -298,17 +343,19 @@ print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
 PY
 }
 
-# starts the real agent, as bin/sonde runs it, on the tool CPU with only probe $1 (more arguments are
-# passed on); it logs event=ready once attached. Sets agent_pid and agent_port.
+# starts the real agent through a copy of bin/sonde (its jar, lib/ and JVM flags), on the tool CPU,
+# with only probe $1 ("default": the default probe set; more arguments are passed on); it logs
+# event=ready once every probe is up. Sets agent_pid and agent_port.
 start_agent() {
   local probe=$1; shift
   [ $# -gt 0 ] || set -- --config.file "$base_yaml"
-  taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -jar "$out/agent/sonde-agent.jar" \
-    agent --probes "$probe" --web.listen-address 127.0.0.1:0 "$@" > "$out/agent.txt" 2>&1 &
+  local select=(--probes "$probe")
+  [ "$probe" != default ] || select=()
+  taskset -c $TOOL_CPU "$sonde" agent "${select[@]}" --web.listen-address 127.0.0.1:0 "$@" > "$out/agent.txt" 2>&1 &
   agent_pid=$!
   echo "$agent_pid" > "$attacher"
-  wait_for grep -q 'event=ready probes_up=1' "$out/agent.txt" \
-    || { kill -TERM "$agent_pid" 2>/dev/null; cat "$out/agent.txt" >&2; die "the agent's $probe probe did not start"; }
+  wait_for grep -Eq 'event=ready probes_up=([0-9]+) probes=\1$' "$out/agent.txt" \
+    || { kill -TERM "$agent_pid" 2>/dev/null; cat "$out/agent.txt" >&2; die "the agent ($probe) did not start"; }
   agent_port=$(sed -n 's/.*event=listening address=.*:\([0-9]*\)$/\1/p' "$out/agent.txt" | head -1)
   # the agent opens its first run-time statistics window (which slows every program) as it starts:
   # measure the steady state after it, as the agent spends 58 s of every 60 by default
@@ -324,6 +371,11 @@ stop_agent() {
 # the statistics windows: one of 1 s at start, the next a day later (see start_agent)
 base_yaml=$out/agent-bench.yaml
 printf 'overhead:\n  window_seconds: 1\n  period_seconds: 86400\n' > "$base_yaml"
+# sections 6, 7 and 9: the same, and a budget that never samples or detaches (the overhead budget acts
+# on the first window's measurement, which on a busy machine may already be over the default 1%): the
+# figures are those of the probes' full work
+bench_yaml=$out/agent-bench-full.yaml
+printf 'overhead:\n  window_seconds: 1\n  period_seconds: 86400\n  budget: 1\n' > "$bench_yaml"
 latency_yaml=$out/syscalls-latency.yaml
 printf 'probes:\n  syscalls:\n    latency: true\noverhead:\n  window_seconds: 1\n  period_seconds: 86400\n' > "$latency_yaml"
 
@@ -533,11 +585,374 @@ if want 5; then
   done
 fi
 
+# --- 6. the other probes -------------------------------------------------------------------------
+# Each remaining probe's hottest hooks, under a workload that does little else, with no program,
+# under the real agent running only that probe (`--probes X`), under bpftrace computing the same
+# thing, and under empty programs on the same hooks (bench/bpf/probevar.bpf.c: the floor any design
+# on those hooks pays). Configurations rotate every round; each round has its own baseline.
+#   files:   openat + close of one file (file_loop open), one sys_exit_openat per operation; thread CPU
+#   process: fork + _exit + wait (fork_loop), one sched_process_fork and one sched_process_exit per
+#            operation; CPU of the process and its reaped children
+#   block:   4 KiB O_DIRECT reads at queue depth 1 from a loop device backed by a file in /dev/shm
+#            (dio_loop): block_io_start, block_rq_issue, block_rq_complete per read; wall time (the
+#            median over chunks of 100 reads), since the completion runs in the loop driver's worker,
+#            not in the reading thread
+probes_out=$out/probes.txt
+if want 6; then : > "$probes_out"; fi
+BT_FILES='tracepoint:syscalls:sys_exit_openat { @[cgroup, args->ret < 0 ? -args->ret : 0] = count(); }'
+BT_PROCESS='tracepoint:sched:sched_process_fork { @forks[cgroup] = count(); } tracepoint:sched:sched_process_exit /curtask->signal->live.counter == 0/ { $c = curtask->exit_code; @exits[cgroup, ($c & 0x7f) ? (0x100 | ($c & 0x7f)) : ((($c >> 8) & 0xff) ? 1 : 0)] = count(); printf("exit %d %d %s %d\n", pid, curtask->real_parent->tgid, comm, $c); }'
+BT_BLOCK='tracepoint:block:block_io_start { @cg[args->dev, args->sector] = cgroup; } tracepoint:block:block_rq_issue { @iss[args->dev, args->sector] = nsecs; } tracepoint:block:block_rq_complete { $t = @iss[args->dev, args->sector]; $g = @cg[args->dev, args->sector]; $b = args->nr_sector * 512; @req[args->dev, args->rwbs] = count(); @bytes[args->dev, args->rwbs] = sum($b); if ($t) { @lat[args->dev, args->rwbs] = hist(nsecs - $t); delete(@iss[args->dev, args->sector]); } if ($g) { @cgb[$g, args->dev, args->rwbs] = sum($b); delete(@cg[args->dev, args->sector]); } } END { clear(@iss); clear(@cg); }'
+{ echo "BT_FILES=$BT_FILES"; echo "BT_PROCESS=$BT_PROCESS"; echo "BT_BLOCK=$BT_BLOCK"; } >> "$meta"
+PROBES5=${PROBES5:-files process block}
+open_target=$out/open-target
+DIO_SPAN=$((32 * 1024 * 1024))
+
+# other processes' programs (classic or raw tracepoints) on the hooks a probe's workload passes
+foreign_probe() { # $1 probe, $2 our pid
+  local pattern
+  case $1 in
+    files) pattern='sys_enter|sys_exit|_sys_|syscall' ;;
+    process) pattern='sched_process' ;;
+    block) pattern='block_' ;;
+  esac
+  bpftool perf show 2>/dev/null \
+    | awk -v ours="${2:-none}" -v re="$pattern" '$1 == "pid" && $2 != ours && $0 ~ re' | wc -l
+}
+probe_workload() {
+  case $1 in
+    files) taskset -c $WORK_CPU "$out/file_loop" open "$FILE_OPS" "$open_target" ;;
+    process) taskset -c $WORK_CPU "$out/fork_loop" "$FORKS" ;;
+    block) taskset -c $WORK_CPU "$out/dio_loop" "$DIO_OPS" "$loopdev" "$DIO_SPAN" ;;
+  esac
+}
+run_probe_config() { # $1 probe, $2 config; prints the workload's line, then count=... foreign=...
+  local probe=$1 config=$2 pid=none line count=- foreign script probes progs
+  case $config in
+    none)
+      foreign=$(foreign_probe "$probe")
+      line=$(probe_workload "$probe")
+      foreign=$((foreign + $(foreign_probe "$probe"))) ;;
+    sonde_agent)
+      local metric c0 c1
+      case $probe in
+        files) metric=sonde_file_opens_total ;;
+        process) metric=sonde_process_forks_total ;;
+        block) metric=sonde_block_io_requests_total ;;
+      esac
+      start_agent "$probe" --config.file "$bench_yaml"
+      pid=$agent_pid
+      c0=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      foreign=$(foreign_probe "$probe" "$pid")
+      line=$(probe_workload "$probe")
+      foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
+      c1=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      count=$((c1 - c0))
+      stop_agent ;;
+    var_empty|var_btf)
+      case $probe in
+        files) if [ "$config" = var_btf ]; then progs="files_btf_exit"; else progs="empty_openat"; fi ;;
+        process) progs="empty_fork empty_exit" ;;
+        block) progs="empty_io_start empty_rq_issue empty_rq_complete" ;;
+      esac
+      rm -f "$ready"
+      # shellcheck disable=SC2086
+      taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" ProgsAttach \
+        "$out/bpf/probevar.bpf.o" "$ready" $progs > "$out/attach.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for test -s "$ready" || { kill "$pid" 2>/dev/null; cat "$out/attach.txt" >&2; die "$probe $config did not attach"; }
+      foreign=$(foreign_probe "$probe" "$pid")
+      line=$(probe_workload "$probe")
+      foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
+      kill -TERM "$pid"
+      wait "$pid" || true
+      rm -f "$attacher" ;;
+    bpftrace)
+      case $probe in
+        files) script=$BT_FILES probes=1 ;;
+        process) script=$BT_PROCESS probes=2 ;;
+        block) script=$BT_BLOCK probes=3 ;;
+      esac
+      taskset -c $TOOL_CPU bpftrace -e "$script" > "$out/bpftrace.txt" 2>&1 &
+      pid=$!
+      echo "$pid" > "$attacher"
+      wait_for sh -c "[ \$(bpftool perf show 2>/dev/null | grep -c 'pid $pid .*tracepoint') -ge $probes ]" \
+        || { kill -INT "$pid" 2>/dev/null; cat "$out/bpftrace.txt" >&2; die "bpftrace did not attach"; }
+      foreign=$(foreign_probe "$probe" "$pid")
+      line=$(probe_workload "$probe")
+      foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
+      kill -INT "$pid"
+      wait "$pid" || true
+      rm -f "$attacher"
+      # the counting map's samples, summed: files every "@[...]: N", process "@forks[...]", block "@req[...]"
+      local map
+      case $probe in files) map='@[' ;; process) map='@forks[' ;; block) map='@req[' ;; esac
+      count=$(awk -v m="$map" 'index($0, m) == 1 { s += $NF; hit = 1 } END { if (hit) print s }' "$out/bpftrace.txt")
+      if [ "$probe" = process ]; then # and the exit records it printed
+        count="$count exit_records=$(grep -c '^exit ' "$out/bpftrace.txt" || true)"
+      fi ;;
+  esac
+  echo "$line count=${count:--} foreign=$foreign"
+}
+
+want 6 || PROBE_ROUNDS=0
+if [ "$PROBE_ROUNDS" -gt 0 ]; then
+  : > "$open_target"
+  case " $PROBES5 " in *" block "*)
+    losetup --help >/dev/null 2>&1 || die "losetup is missing (apt-get install mount)"
+    loopimg=/dev/shm/sonde-bench-$$.img
+    truncate -s 64M "$loopimg"
+    cleanups+=("rm -f $loopimg")
+    loopdev=$(losetup --find --show "$loopimg") || die "could not set up a loop device on $loopimg"
+    cleanups+=("losetup -d $loopdev")
+    dd if=/dev/zero of="$loopdev" bs=1M count=$((DIO_SPAN / 1048576)) oflag=direct status=none
+    echo "loop_device=$loopdev backed by $loopimg (tmpfs), scheduler $(cat /sys/block/"$(basename "$loopdev")"/queue/scheduler)" >> "$meta" ;;
+  esac
+fi
+for r in $(seq 1 "$PROBE_ROUNDS"); do
+  for probe in $PROBES5; do
+    probe_configs=(none sonde_agent bpftrace var_empty)
+    # files: also the probe's count from one tp_btf/sys_exit program (bench/bpf/probevar.bpf.c)
+    if [ "$probe" = files ]; then probe_configs+=(var_btf); fi
+    n=${#probe_configs[@]}
+    for i in $(seq 0 $((n - 1))); do
+      config=${probe_configs[$(( (i + r - 1) % n ))]}
+      for try in 1 2 3; do
+        wait_quiet
+        log "$probe probe: round $r/$PROBE_ROUNDS, $config"
+        result=$(run_probe_config "$probe" "$config") || exit 1
+        case $result in *" foreign=0") break ;; esac
+        log "another process had a program on the $probe probe's tracepoints during the run; repeating it"
+      done
+      echo "round=$r probe=$probe config=$config quiet=$quiet $result" >> "$probes_out"
+    done
+  done
+done
+if [ "$PROBE_ROUNDS" -gt 0 ]; then cleanup; fi
+
+# --- HTTP workload (sections 7 and 8) ------------------------------------------------------------
+# bench/c/http_server.c on CPU 1 (the work CPU), bench/c/http_load.c on CPU 0 with the agent (the
+# tool CPU: the agent is idle while nobody scrapes it). The load is open-loop at HTTP_RATE requests/s
+# over HTTP_CONNS keep-alive connections; latency counts from each request's due time.
+free_port() { # a free TCP port on 127.0.0.1
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+start_http_server() {
+  http_port=$(free_port)
+  taskset -c $WORK_CPU "$out/http_server" "$http_port" > "$out/http_server.txt" 2>&1 &
+  http_server_pid=$!
+  cleanups+=("kill -TERM $http_server_pid")
+  wait_for grep -q listening "$out/http_server.txt" || die "the HTTP server did not start: $(cat "$out/http_server.txt")"
+}
+http_load() { # $1 seconds
+  taskset -c $TOOL_CPU "$out/http_load" "$http_port" "$HTTP_RATE" "$1" "$HTTP_CONNS" 1
+}
+
+# --- 7. workload slowdown ------------------------------------------------------------------------
+# The agent with its default probe set (no --probes) against no agent, alternating per round (the
+# first configuration alternates too); in each, three workloads one after another: getppid() as in
+# section 2 (CPU 1), the file loop (open, write 4 KiB, read them back, close, on a file under
+# bench/out, CPU 1), and HTTP at a fixed rate (above).
+slow=$out/slowdown.txt
+if want 7; then : > "$slow"; fi
+want 7 || SLOW_ROUNDS=0
+if [ "$SLOW_ROUNDS" -gt 0 ]; then start_http_server; fi
+for r in $(seq 1 "$SLOW_ROUNDS"); do
+  if [ $((r % 2)) = 1 ]; then order="none sonde_default"; else order="sonde_default none"; fi
+  for config in $order; do
+    if [ "$config" = sonde_default ]; then start_agent default --config.file "$bench_yaml"; fi
+    wait_quiet
+    log "slowdown: round $r/$SLOW_ROUNDS, $config, getppid"
+    # other processes' programs on the system-call path are noted (foreign=), not repeated: the
+    # agent's own attachments are excluded by pid
+    pid=${agent_pid:-none}; [ "$config" = sonde_default ] || pid=none
+    foreign=$(foreign_tracing "$pid")
+    line=$(workload) || die "getppid_loop failed"
+    foreign=$((foreign + $(foreign_tracing "$pid")))
+    echo "round=$r config=$config workload=getppid quiet=$quiet $line foreign=$foreign" >> "$slow"
+    wait_quiet
+    log "slowdown: round $r/$SLOW_ROUNDS, $config, file I/O"
+    foreign=$(foreign_tracing "$pid")
+    line=$(taskset -c $WORK_CPU "$out/file_loop" rw "$FILEIO_OPS" "$out") || die "file_loop failed"
+    foreign=$((foreign + $(foreign_tracing "$pid")))
+    echo "round=$r config=$config workload=fileio quiet=$quiet $line foreign=$foreign" >> "$slow"
+    wait_quiet
+    log "slowdown: round $r/$SLOW_ROUNDS, $config, HTTP at $HTTP_RATE/s for $HTTP_SECONDS s"
+    line=$(http_load "$HTTP_SECONDS") || die "http_load failed: $line"
+    echo "round=$r config=$config workload=http quiet=$quiet $line" >> "$slow"
+    if [ "$config" = sonde_default ]; then stop_agent; fi
+  done
+done
+if [ "$SLOW_ROUNDS" -gt 0 ]; then cleanup; fi
+
+# --- 8. the agent itself -------------------------------------------------------------------------
+# Two launches of the same jar with the default probes and the default configuration: `bin/sonde`
+# (a copy, with its JVM flags) and `java -jar` with the JVM's defaults (what bin/sonde did before its
+# flags). Per launch: READY_STARTS timed starts (after one untimed start, which also writes the
+# class-data archive of bin/sonde), from the fork to the first 200 of /-/ready, polled every 10 ms;
+# then one start measured idle for IDLE_SECONDS (CPU from /proc/PID/stat, resident memory from
+# /proc/PID/status every 5 s, a scrape of /metrics every 15 s), then under the HTTP workload for
+# LOAD_SECONDS (same rate, a scrape every 15 s).
+foot=$out/footprint.txt
+if want 8; then : > "$foot"; fi
+launch_agent() { # $1 launcher, $2 port: starts the agent with the default probes and configuration
+  case $1 in
+    sonde) taskset -c $TOOL_CPU "$sonde" agent --web.listen-address "127.0.0.1:$2" > "$out/agent.txt" 2>&1 & ;;
+    jvm_defaults) taskset -c $TOOL_CPU "$java" --enable-native-access=ALL-UNNAMED -jar "$out/agent/sonde-agent/target/sonde-agent.jar" \
+      agent --web.listen-address "127.0.0.1:$2" > "$out/agent.txt" 2>&1 & ;;
+  esac
+  agent_pid=$!
+  echo "$agent_pid" > "$attacher"
+}
+# prints ms from $1 (ns since the epoch) to the first 200 of /-/ready on port $2 (polled every 10 ms, 20 s at most)
+ready_ms() {
+  python3 - "$1" "$2" <<'PY'
+import sys, time, urllib.request
+t0, port = int(sys.argv[1]), sys.argv[2]
+deadline = time.time() + 20
+while time.time() < deadline:
+    try:
+        if urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=1).status == 200:
+            print(f"{(time.time_ns() - t0) / 1e6:.0f}")
+            sys.exit(0)
+    except Exception:
+        pass
+    time.sleep(0.01)
+sys.exit(1)
+PY
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+scrape_quiet() { curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$1/metrics"; }
+# watches the agent for $2 seconds while running command $3... (or sleeping): samples RSS every 5 s,
+# scrapes every 15 s (the first at 0); prints cpu_percent, rss_kb at the end and the max, scrapes
+watch_agent() {
+  local port=$1 secs=$2; shift 2
+  local c0 c1 t0 t1 max=0 now_rss scrapes=0 next_scrape=0 bg=none
+  if [ $# -gt 0 ]; then "$@" > "$out/watch-load.txt" 2>&1 & bg=$!; fi
+  t0=$(date +%s%N); c0=$(cpu_ticks "$agent_pid")
+  local elapsed=0
+  while [ "$elapsed" -lt "$secs" ]; do
+    if [ "$elapsed" -ge "$next_scrape" ]; then scrape_quiet "$port"; scrapes=$((scrapes + 1)); next_scrape=$((next_scrape + 15)); fi
+    now_rss=$(rss_kb "$agent_pid"); [ "$now_rss" -le "$max" ] || max=$now_rss
+    sleep 5
+    elapsed=$(( ($(date +%s%N) - t0) / 1000000000 ))
+  done
+  c1=$(cpu_ticks "$agent_pid"); t1=$(date +%s%N)
+  now_rss=$(rss_kb "$agent_pid"); [ "$now_rss" -le "$max" ] || max=$now_rss
+  if [ "$bg" != none ]; then wait "$bg" || die "the load during the watch failed: $(cat "$out/watch-load.txt")"; fi
+  python3 -c "import sys; c, t, hz = float(sys.argv[1]), float(sys.argv[2]) / 1e9, float(sys.argv[3]); print(f'seconds={t:.1f} cpu_percent={100 * c / hz / t:.3f}', end=' ')" \
+    "$((c1 - c0))" "$((t1 - t0))" "$(getconf CLK_TCK)"
+  echo "rss_kb=$now_rss rss_max_kb=$max scrapes=$scrapes $(agent_memory "$port")"
+}
+agent_memory() { # the agent's own figures from /api/probes
+  python3 - "$1" <<'PY'
+import json, sys, urllib.request
+a = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/probes", timeout=10))["agent"]
+print(" ".join(f"{k}={a[k]}" for k in ("resident_bytes", "heap_used_bytes", "heap_committed_bytes",
+      "non_heap_used_bytes", "non_heap_committed_bytes", "direct_buffer_bytes", "mapped_buffer_bytes") if k in a))
+PY
+}
+want 8 || READY_STARTS=-1
+if [ "$READY_STARTS" -ge 0 ]; then
+  agent7_port=$(free_port)
+  for launcher in sonde jvm_defaults; do
+    for k in $(seq 0 "$READY_STARTS"); do
+      wait_quiet
+      log "agent footprint: $launcher, start $k/$READY_STARTS (0: untimed)"
+      t0=$(date +%s%N)
+      launch_agent "$launcher" "$agent7_port"
+      ms=$(ready_ms "$t0" "$agent7_port") || { cat "$out/agent.txt" >&2; die "the agent ($launcher) did not become ready"; }
+      if [ "$k" -gt 0 ]; then
+        echo "launcher=$launcher what=ready start=$k quiet=$quiet ready_ms=$ms rss_kb=$(rss_kb "$agent_pid")" >> "$foot"
+      fi
+      stop_agent
+    done
+  done
+  start_http_server
+  for launcher in sonde jvm_defaults; do
+    wait_quiet
+    launch_agent "$launcher" "$agent7_port"
+    ready_ms "$(date +%s%N)" "$agent7_port" > /dev/null || die "the agent ($launcher) did not become ready"
+    sleep 10 # past the start's JIT compilation and first statistics window
+    log "agent footprint: $launcher, idle for $IDLE_SECONDS s"
+    echo "launcher=$launcher what=idle quiet=$quiet $(watch_agent "$agent7_port" "$IDLE_SECONDS")" >> "$foot"
+    log "agent footprint: $launcher, under HTTP at $HTTP_RATE/s for $LOAD_SECONDS s"
+    echo "launcher=$launcher what=http quiet=$quiet $(watch_agent "$agent7_port" "$LOAD_SECONDS" http_load "$LOAD_SECONDS") $(tail -1 "$out/watch-load.txt")" >> "$foot"
+    stop_agent
+  done
+  cleanup
+fi
+
+# --- 9. /metrics size ----------------------------------------------------------------------------
+# The agent (bin/sonde, default probes, metrics.series_budget raised so that nothing folds into
+# "other") while K test cgroups each ran one short process (bench/c/cgroup_spread.c), K grown until
+# the exposition has about 1,000 and then about 10,000 samples; at each size, SCRAPES scrapes of the
+# agent and of Debian's prometheus-node-exporter (its own instance on a free port), alternating, timed
+# by curl (time_total: connect to last byte) with the body size.
+metrics9=$out/metrics.txt
+if want 9; then : > "$metrics9"; fi
+if want 9; then
+  cg2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+  [ -n "$cg2" ] || die "no cgroup v2 mount found"
+  cgbase=$cg2/sonde-bench-$$
+  cleanups+=("find $cgbase -mindepth 1 -depth -type d -exec rmdir {} + ; rmdir $cgbase")
+  printf 'metrics:\n  series_budget: 1000000\noverhead:\n  window_seconds: 1\n  period_seconds: 86400\n  budget: 1\n' > "$out/metrics9.yaml"
+  start_agent default --config.file "$out/metrics9.yaml"
+  ne_port=$(free_port)
+  prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" > "$out/node-exporter.txt" 2>&1 &
+  ne_pid=$!
+  cleanups+=("kill -TERM $ne_pid")
+  wait_for curl -sf -o /dev/null "http://127.0.0.1:$ne_port/metrics" || die "prometheus-node-exporter did not start: $(cat "$out/node-exporter.txt")"
+  echo "node_exporter=$(prometheus-node-exporter --version 2>&1 | head -1)" >> "$meta"
+  samples() { curl -s --max-time 20 "$1" | grep -c -v -e '^#' -e '^$'; }
+  spread_to() { # grows the test cgroups until the agent's exposition has about $1 samples
+    local target=$1 have per=60 add made=${cgroups_made:-0} tries=0
+    have=$(samples "http://127.0.0.1:$agent_port/metrics")
+    while [ "$have" -lt $((target * 95 / 100)) ] && [ $tries -lt 10 ]; do
+      add=$(( (target - have) * 9 / 10 / per + 1 ))
+      "$out/cgroup_spread" "$cgbase" "$made" $((made + add)) || die "cgroup_spread failed"
+      made=$((made + add)) tries=$((tries + 1))
+      local before=$have
+      have=$(samples "http://127.0.0.1:$agent_port/metrics")
+      [ "$have" -le "$before" ] || per=$(( (have - before) / add > 0 ? (have - before) / add : 1 ))
+    done
+    cgroups_made=$made
+  }
+  for target in 1000 10000; do
+    spread_to "$target"
+    sonde_n=$(samples "http://127.0.0.1:$agent_port/metrics")
+    ne_n=$(samples "http://127.0.0.1:$ne_port/metrics")
+    log "metrics: about $target: the agent has $sonde_n samples ($cgroups_made test cgroups), the node exporter $ne_n"
+    for k in $(seq 1 "$SCRAPES"); do
+      if [ $((k % 2)) = 1 ]; then order="sonde node_exporter"; else order="node_exporter sonde"; fi
+      for who in $order; do
+        if [ "$who" = sonde ]; then url=http://127.0.0.1:$agent_port/metrics n=$sonde_n; else url=http://127.0.0.1:$ne_port/metrics n=$ne_n; fi
+        wait_quiet
+        m=$(curl -s -o /dev/null --max-time 20 -w '%{time_total} %{size_download} %{http_code}' "$url") || die "could not scrape $url"
+        read -r secs bytes code <<< "$m"
+        [ "$code" = 200 ] || die "$url answered $code"
+        echo "target=$target who=$who scrape=$k quiet=$quiet samples=$n cgroups=$cgroups_made seconds=$secs bytes=$bytes" >> "$metrics9"
+      done
+    done
+  done
+  stop_agent
+  cleanup
+fi
+
 {
   echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "links_end=$(foreign_links)"
   echo "perf_attached_end=$(foreign_perf)"
 } >> "$meta"
 
-python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$sched" "$RESULTS" "$pipeline"
+# sections 1-5: report.py writes the whole file from the raw results in bench/out; sections 6-9:
+# report_more.py then puts the text of the sections that ran into it, keeping the others' text from
+# the file as it was
+previous=$out/RESULTS.previous.md
+if [ -f "$RESULTS" ]; then cp "$RESULTS" "$previous"; else : > "$previous"; fi
+if want 1 || want 2 || want 3 || want 4 || want 5; then
+  python3 "$bench/report.py" "$meta" "$ring" "$event" "$sys" "$sched" "$RESULTS" "$pipeline"
+fi
+python3 "$bench/report_more.py" "$meta" "$previous" "$RESULTS" "$SECTIONS" "$probes_out" "$slow" "$foot" "$metrics9"
 log "wrote $RESULTS"
