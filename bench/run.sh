@@ -17,8 +17,9 @@
 #   5. the event pipeline: the agent's EventRing, decoders, EventEnricher and EventBus with one
 #      subscriber, fed at paced rates by bench/bpf/eventprod.bpf.c in the agent's slow-syscall (64 B)
 #      and file-open (304 B) record layouts: loss, and the CPU the pipeline takes;
-#   6. the other probes (files, process, block): each probe's hottest hooks under its own workload
-#      (openat + close, fork + exit + wait, O_DIRECT reads from a loop device) with no program, under
+#   6. the other probes (files, process, block, tcp, netdev, drops): each probe's hottest hooks under its
+#      own workload (openat + close, fork + exit + wait, O_DIRECT reads from a loop device, a loopback TCP
+#      request/response, UDP datagrams to a closed port) with no program, under
 #      the real agent running only that probe, under bpftrace computing the same, and under empty
 #      programs on the same hooks (bench/bpf/probevar.bpf.c);
 #   7. workload slowdown with the agent's default probe set against no agent: getppid(), a file
@@ -31,7 +32,7 @@
 #
 # Needs root, a kernel with BTF, and: a JDK 22+ (build/java-home.sh finds it), maven, gcc, clang,
 # bpftool, libbpf-dev, bpftrace, python3, taskset, curl, losetup, prometheus-node-exporter. Takes about
-# 22 minutes on a quiet machine (sections 1-4 about 6, 5 about 2, 6-9 about 14), more when it has to wait for
+# 20 minutes on a quiet machine (sections 1-4 about 6, 5 about 2, 6-9 about 12), more when it has to wait for
 # other work to settle.
 #
 # Environment: ROUNDS (ring, default 5), EVENT_ROUNDS (per-event, default 7), SYS_ROUNDS (syscalls
@@ -43,10 +44,11 @@
 # RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4 5 6 7 8 9": the sections
 # to run; for 1-5, a section left out keeps its raw results from the last run in bench/out; for 6-9,
 # a section left out keeps its text in RESULTS.md).
-# Sections 6-9: PROBE_ROUNDS (6, default 5), FILE_OPS (6, default 1000000), FORKS (6, default 10000),
-# DIO_OPS (6, default 20000), SLOW_ROUNDS (7, default 5), HTTP_RATE (7 and 8, requests/s, default 2000),
-# HTTP_SECONDS (7, default 10), HTTP_CONNS (default 16), FILEIO_OPS (7, default 200000), READY_STARTS
-# (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 30), SCRAPES (9, default 10).
+# Sections 6-9: PROBE_ROUNDS (6, default 3), FILE_OPS (6, default 1000000), FORKS (6, default 10000),
+# DIO_OPS (6, default 20000), TCP_ROUND_TRIPS (6, default 200000), DROP_OPS (6, default 300000), PROBES6
+# (6, default "files process block tcp netdev drops"), SLOW_ROUNDS (7, default 4), HTTP_RATE (7 and 8, requests/s, default 2000),
+# HTTP_SECONDS (7, default 8), HTTP_CONNS (default 16), FILEIO_OPS (7, default 200000), READY_STARTS
+# (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 20), SCRAPES (9, default 10).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
@@ -62,18 +64,20 @@ PIPE_ROUNDS=${PIPE_ROUNDS:-3}
 PIPE_SECONDS=${PIPE_SECONDS:-5}
 PIPE_RATES=${PIPE_RATES:-1000000,1500000,2000000,3000000}
 SECTIONS=${SECTIONS:-1 2 3 4 5 6 7 8 9}
-PROBE_ROUNDS=${PROBE_ROUNDS:-5}
+PROBE_ROUNDS=${PROBE_ROUNDS:-3}
 FILE_OPS=${FILE_OPS:-1000000}
 FORKS=${FORKS:-10000}
 DIO_OPS=${DIO_OPS:-20000}
-SLOW_ROUNDS=${SLOW_ROUNDS:-5}
+TCP_ROUND_TRIPS=${TCP_ROUND_TRIPS:-200000}
+DROP_OPS=${DROP_OPS:-300000}
+SLOW_ROUNDS=${SLOW_ROUNDS:-4}
 HTTP_RATE=${HTTP_RATE:-2000}
-HTTP_SECONDS=${HTTP_SECONDS:-10}
+HTTP_SECONDS=${HTTP_SECONDS:-8}
 HTTP_CONNS=${HTTP_CONNS:-16}
 FILEIO_OPS=${FILEIO_OPS:-200000}
 READY_STARTS=${READY_STARTS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
-LOAD_SECONDS=${LOAD_SECONDS:-30}
+LOAD_SECONDS=${LOAD_SECONDS:-20}
 SCRAPES=${SCRAPES:-10}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
@@ -130,8 +134,8 @@ bpftool gen skeleton "$out/bpf/ringprod.bpf.o" name ringprod > "$out/ringprod.sk
 gcc -O2 -Wall -Wextra -I"$out" -o "$out/ring_consumer" "$bench/c/ring_consumer.c" -lbpf -lpthread
 gcc -O2 -Wall -Wextra -o "$out/getppid_loop" "$bench/c/getppid_loop.c"
 gcc -O2 -Wall -Wextra -o "$out/pingpong" "$bench/c/pingpong.c" -lpthread
-for prog in file_loop fork_loop dio_loop http_server http_load cgroup_spread; do
-  gcc -O2 -Wall -Wextra -o "$out/$prog" "$bench/c/$prog.c"
+for prog in file_loop fork_loop dio_loop http_server http_load cgroup_spread tcp_pingpong udp_drop; do
+  gcc -O2 -Wall -Wextra -o "$out/$prog" "$bench/c/$prog.c" -lpthread
 done
 agent_cp="$out/agent/sonde-agent/target/sonde-agent.jar:$out/agent/sonde-agent/target/lib/*"
 "$JAVA_HOME/bin/javac" -d "$out/classes" -cp "$out/lib/sonde-bpf.jar:$agent_cp" "$bench"/java/*.java
@@ -156,7 +160,7 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "perf_attached_start=$(foreign_perf)"
   echo "sections=$SECTIONS"
   for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS PIPE_ROUNDS PIPE_SECONDS PIPE_RATES EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
-      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256 PROBE_ROUNDS FILE_OPS FORKS DIO_OPS SLOW_ROUNDS HTTP_RATE HTTP_SECONDS \
+      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256 PROBE_ROUNDS FILE_OPS FORKS DIO_OPS TCP_ROUND_TRIPS DROP_OPS SLOW_ROUNDS HTTP_RATE HTTP_SECONDS \
       HTTP_CONNS FILEIO_OPS READY_STARTS IDLE_SECONDS LOAD_SECONDS SCRAPES; do
     echo "$v=${!v}"
   done
@@ -597,13 +601,26 @@ fi
 #            (dio_loop): block_io_start, block_rq_issue, block_rq_complete per read; wall time (the
 #            median over chunks of 100 reads), since the completion runs in the loop driver's worker,
 #            not in the reading thread
+#   tcp, netdev: tcp_pingpong, a 64-byte request and response on one loopback TCP connection between
+#            two threads on CPU 1 (two segments per round trip: tcp_probe twice, cgroup_skb egress and
+#            ingress twice each); CPU of the process (softirq time is charged to the threads here)
+#   drops:   udp_drop, 16-byte datagrams to a loopback port where nothing listens: one kfree_skb (no
+#            socket) per datagram, in the sender's context; thread CPU
 probes_out=$out/probes.txt
 if want 6; then : > "$probes_out"; fi
 BT_FILES='tracepoint:syscalls:sys_exit_openat { @[cgroup, args->ret < 0 ? -args->ret : 0] = count(); }'
 BT_PROCESS='tracepoint:sched:sched_process_fork { @forks[cgroup] = count(); } tracepoint:sched:sched_process_exit /curtask->signal->live.counter == 0/ { $c = curtask->exit_code; @exits[cgroup, ($c & 0x7f) ? (0x100 | ($c & 0x7f)) : ((($c >> 8) & 0xff) ? 1 : 0)] = count(); printf("exit %d %d %s %d\n", pid, curtask->real_parent->tgid, comm, $c); }'
+# the network probes: tcp samples the RTT of a socket at most once a second when a segment arrives
+# (tcp_probe); netdev counts packets and bytes per cgroup of the socket from cgroup_skb programs on the
+# cgroup v2 root, which bpftrace 0.17 cannot attach: its nearest equivalent counts at the device
+# tracepoints, per cgroup of the current task; drops counts per reason and sends one record per drop
+BT_TCP='tracepoint:tcp:tcp_probe { $k = args->skaddr; if (nsecs - @seen[$k] >= 1000000000) { @seen[$k] = nsecs; @rtt[cgroup] = hist(args->srtt * 1000); @rrtt[args->dport] = hist(args->srtt * 1000); } } END { clear(@seen); }'
+BT_NETDEV='tracepoint:net:net_dev_queue { @p[cgroup, 1] = count(); @b[cgroup, 1] = sum(args->len); } tracepoint:net:netif_receive_skb { @p[cgroup, 0] = count(); @b[cgroup, 0] = sum(args->len); }'
+BT_DROPS='tracepoint:skb:kfree_skb /args->reason > 1/ { @[args->reason, args->protocol] = count(); printf("drop %d %d %d %s\n", args->reason, args->protocol, pid, comm); }'
 BT_BLOCK='tracepoint:block:block_io_start { @cg[args->dev, args->sector] = cgroup; } tracepoint:block:block_rq_issue { @iss[args->dev, args->sector] = nsecs; } tracepoint:block:block_rq_complete { $t = @iss[args->dev, args->sector]; $g = @cg[args->dev, args->sector]; $b = args->nr_sector * 512; @req[args->dev, args->rwbs] = count(); @bytes[args->dev, args->rwbs] = sum($b); if ($t) { @lat[args->dev, args->rwbs] = hist(nsecs - $t); delete(@iss[args->dev, args->sector]); } if ($g) { @cgb[$g, args->dev, args->rwbs] = sum($b); delete(@cg[args->dev, args->sector]); } } END { clear(@iss); clear(@cg); }'
-{ echo "BT_FILES=$BT_FILES"; echo "BT_PROCESS=$BT_PROCESS"; echo "BT_BLOCK=$BT_BLOCK"; } >> "$meta"
-PROBES5=${PROBES5:-files process block}
+{ echo "BT_FILES=$BT_FILES"; echo "BT_PROCESS=$BT_PROCESS"; echo "BT_BLOCK=$BT_BLOCK"; echo "BT_TCP=$BT_TCP"
+  echo "BT_NETDEV=$BT_NETDEV"; echo "BT_DROPS=$BT_DROPS"; } >> "$meta"
+PROBES6=${PROBES6:-files process block tcp netdev drops}
 open_target=$out/open-target
 DIO_SPAN=$((32 * 1024 * 1024))
 
@@ -614,6 +631,9 @@ foreign_probe() { # $1 probe, $2 our pid
     files) pattern='sys_enter|sys_exit|_sys_|syscall' ;;
     process) pattern='sched_process' ;;
     block) pattern='block_' ;;
+    tcp) pattern='tcp_|inet_sock' ;;
+    netdev) pattern='net_dev|netif|cgroup_skb' ;;
+    drops) pattern='kfree_skb' ;;
   esac
   bpftool perf show 2>/dev/null \
     | awk -v ours="${2:-none}" -v re="$pattern" '$1 == "pid" && $2 != ours && $0 ~ re' | wc -l
@@ -623,6 +643,8 @@ probe_workload() {
     files) taskset -c $WORK_CPU "$out/file_loop" open "$FILE_OPS" "$open_target" ;;
     process) taskset -c $WORK_CPU "$out/fork_loop" "$FORKS" ;;
     block) taskset -c $WORK_CPU "$out/dio_loop" "$DIO_OPS" "$loopdev" "$DIO_SPAN" ;;
+    tcp|netdev) "$out/tcp_pingpong" "$TCP_ROUND_TRIPS" $WORK_CPU ;;
+    drops) taskset -c $WORK_CPU "$out/udp_drop" "$DROP_OPS" "$drop_port" ;;
   esac
 }
 run_probe_config() { # $1 probe, $2 config; prints the workload's line, then count=... foreign=...
@@ -638,21 +660,28 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
         files) metric=sonde_file_opens_total ;;
         process) metric=sonde_process_forks_total ;;
         block) metric=sonde_block_io_requests_total ;;
+        tcp) metric=none ;; # its counters move per connection, not per segment: no count to check
+        netdev) metric=sonde_network_packets_total ;;
+        drops) metric=sonde_packet_drops_total ;;
       esac
       start_agent "$probe" --config.file "$bench_yaml"
       pid=$agent_pid
-      c0=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      c0=0 c1=0
+      [ "$metric" = none ] || c0=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
       foreign=$(foreign_probe "$probe" "$pid")
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
-      c1=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
-      count=$((c1 - c0))
+      [ "$metric" = none ] || c1=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      count=$((c1 - c0)); [ "$metric" != none ] || count=-
       stop_agent ;;
     var_empty|var_btf)
       case $probe in
         files) if [ "$config" = var_btf ]; then progs="files_btf_exit"; else progs="empty_openat"; fi ;;
         process) progs="empty_fork empty_exit" ;;
         block) progs="empty_io_start empty_rq_issue empty_rq_complete" ;;
+        tcp) progs="empty_tcp_probe empty_set_state" ;;
+        netdev) progs="empty_ingress@ingress:$cg2 empty_egress@egress:$cg2" ;;
+        drops) progs="empty_kfree_skb" ;;
       esac
       rm -f "$ready"
       # shellcheck disable=SC2086
@@ -672,6 +701,9 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
         files) script=$BT_FILES probes=1 ;;
         process) script=$BT_PROCESS probes=2 ;;
         block) script=$BT_BLOCK probes=3 ;;
+        tcp) script=$BT_TCP probes=1 ;;
+        netdev) script=$BT_NETDEV probes=2 ;;
+        drops) script=$BT_DROPS probes=1 ;;
       esac
       taskset -c $TOOL_CPU bpftrace -e "$script" > "$out/bpftrace.txt" 2>&1 &
       pid=$!
@@ -686,7 +718,7 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       rm -f "$attacher"
       # the counting map's samples, summed: files every "@[...]: N", process "@forks[...]", block "@req[...]"
       local map
-      case $probe in files) map='@[' ;; process) map='@forks[' ;; block) map='@req[' ;; esac
+      case $probe in files|drops) map='@[' ;; process) map='@forks[' ;; block) map='@req[' ;; netdev) map='@p[' ;; tcp) map=none ;; esac
       count=$(awk -v m="$map" 'index($0, m) == 1 { s += $NF; hit = 1 } END { if (hit) print s }' "$out/bpftrace.txt")
       if [ "$probe" = process ]; then # and the exit records it printed
         count="$count exit_records=$(grep -c '^exit ' "$out/bpftrace.txt" || true)"
@@ -696,9 +728,13 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
 }
 
 want 6 || PROBE_ROUNDS=0
+cg2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+drop_port=none
 if [ "$PROBE_ROUNDS" -gt 0 ]; then
   : > "$open_target"
-  case " $PROBES5 " in *" block "*)
+  # a loopback UDP port where nothing listens: bound for a moment by python, then free
+  drop_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  case " $PROBES6 " in *" block "*)
     losetup --help >/dev/null 2>&1 || die "losetup is missing (apt-get install mount)"
     loopimg=/dev/shm/sonde-bench-$$.img
     truncate -s 64M "$loopimg"
@@ -710,7 +746,7 @@ if [ "$PROBE_ROUNDS" -gt 0 ]; then
   esac
 fi
 for r in $(seq 1 "$PROBE_ROUNDS"); do
-  for probe in $PROBES5; do
+  for probe in $PROBES6; do
     probe_configs=(none sonde_agent bpftrace var_empty)
     # files: also the probe's count from one tp_btf/sys_exit program (bench/bpf/probevar.bpf.c)
     if [ "$probe" = files ]; then probe_configs+=(var_btf); fi

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// The floor of section 5 (bench only): empty programs on the hooks of the agent's files, process and
-// block probes (sonde-agent/src/main/bpf/{files,process,block}.bpf.c), of the same program types, so
+// The floor of section 6 (bench only): empty programs on the hooks of the agent's files, process,
+// block, tcp, drops and netdev probes (sonde-agent/src/main/bpf/<probe>.bpf.c), of the same program types, so
 // that the cost of the hooks alone can be told from the cost of each probe's work; and one
 // alternative design of the files probe (files_btf_exit, below). Loaded and attached by
 // bench/java/ProgsAttach.java, one probe's set at a time.
@@ -83,4 +83,37 @@ SEC("tp_btf/block_rq_complete")
 int BPF_PROG(empty_rq_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)
 {
 	return 0;
+}
+
+/* tcp: a received segment, and the state changes */
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(empty_tcp_probe, struct sock *sk)
+{
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(empty_set_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	return 0;
+}
+
+/* drops */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(empty_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
+{
+	return 0;
+}
+
+/* netdev: attached to the cgroup v2 root, as the probe's */
+SEC("cgroup_skb/ingress")
+int empty_ingress(struct __sk_buff *skb)
+{
+	return 1;
+}
+
+SEC("cgroup_skb/egress")
+int empty_egress(struct __sk_buff *skb)
+{
+	return 1;
 }
