@@ -460,10 +460,28 @@ def main(meta_path, previous_path, results_path, sections, probes, slow, foot, m
             blocks[n] = text
     # the text of sections 1-5: everything before the first section block or the notes
     head = re.sub(r"<!-- section (\d+) -->\n.*?\n<!-- /section \1 -->\n*", "", current, flags=re.S)
+    head = re.sub(r"<!-- summary 6-9 -->\n.*?\n<!-- /summary 6-9 -->\n", "", head, flags=re.S)
     notes_at = head.find("## Reading the results")
     if notes_at >= 0:
         head = head[:notes_at]
     head = head.rstrip() + "\n\n"
+    # the result lines of sections 6-9 also go at the end of the summary (before section 1)
+    summary = []
+    for n in sorted(blocks):
+        title = blocks[n].splitlines()[0].lstrip("# ").strip()
+        bullets = []
+        for line in blocks[n].splitlines()[1:]:
+            if line.startswith("**Method.**") or line.startswith("|") or line.startswith("### "):
+                break
+            if line.startswith("- "):
+                bullets.append("  " + line)
+        if bullets:
+            summary.append(f"- Section {title}:")
+            summary.extend(bullets)
+    first = head.find("\n## 1. ")
+    if summary and first >= 0:
+        block = "<!-- summary 6-9 -->\n" + "\n".join(summary) + "\n<!-- /summary 6-9 -->\n"
+        head = head[:first].rstrip("\n") + "\n" + block + head[first:]
     body = "".join(f"<!-- section {n} -->\n{blocks[n]}\n<!-- /section {n} -->\n\n" for n in sorted(blocks))
     notes_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
     notes = open(notes_path).read().rstrip() + "\n" if os.path.exists(notes_path) else ""
