@@ -318,6 +318,7 @@ def section8(meta, path):
     names = {"sonde": "`bin/sonde` (its JVM flags)", "jvm_defaults": "`java -jar`, JVM defaults"}
     ready = {k: [float(d["ready_ms"]) for d in rows if d["what"] == "ready" and d["launcher"] == k] for k in names}
     idle = {k: next((d for d in rows if d["what"] == "idle" and d["launcher"] == k), None) for k in names}
+    idle2 = {k: next((d for d in rows if d["what"] == "idle2" and d["launcher"] == k), None) for k in names}
     http = {k: next((d for d in rows if d["what"] == "http" and d["launcher"] == k), None) for k in names}
 
     def mb(x):
@@ -336,14 +337,24 @@ def section8(meta, path):
           + (f"; with the JVM's defaults {med(ready['jvm_defaults']) / 1000:.2f} s "
              f"({spread([x / 1000 for x in ready['jvm_defaults']], '{:.2f}')} s)." if ready["jvm_defaults"] else "."))
     if s_idle:
-        peak = max(mb(s_idle["rss_max_kb"]), mb(s_http["rss_max_kb"]) if s_http else 0)
+        peak = max(mb(s_idle["rss_max_kb"]), mb(s_http["rss_max_kb"]) if s_http else 0,
+                   mb(idle2["sonde"]["rss_max_kb"]) if idle2.get("sonde") else 0)
         w(f"- **Resident memory ≤ {GOAL_RSS_MB} MB:** at most {peak:.0f} MB (idle and under HTTP) with `bin/sonde` — "
           f"{verdict(peak <= GOAL_RSS_MB)}"
           + (f"; with the JVM's defaults up to {max(mb(idle['jvm_defaults']['rss_max_kb']), mb(http['jvm_defaults']['rss_max_kb']) if http['jvm_defaults'] else 0):.0f} MB."
              if idle.get("jvm_defaults") else "."))
         c = float(s_idle["cpu_percent"])
-        w(f"- **Idle CPU ≤ {GOAL_IDLE_CPU:.0f}% of one core:** {c:.2f}% with `bin/sonde` — {verdict(c <= GOAL_IDLE_CPU)}"
-          + (f"; with the JVM's defaults {float(idle['jvm_defaults']['cpu_percent']):.2f}%." if idle.get("jvm_defaults") else "."))
+        s_idle2 = idle2.get("sonde")
+        if s_idle2:
+            c2 = float(s_idle2["cpu_percent"])
+            w(f"- **Idle CPU ≤ {GOAL_IDLE_CPU:.0f}% of one core:** {c2:.2f}% with `bin/sonde` in the second idle "
+              f"minute (judged on it: the steady state) — {verdict(c2 <= GOAL_IDLE_CPU)}; {c:.2f}% in the first "
+              f"(10 to 70 s after ready, with the JIT's compilation)"
+              + (f"; with the JVM's defaults {float(idle['jvm_defaults']['cpu_percent']):.2f}% in the first."
+                 if idle.get("jvm_defaults") else "."))
+        else:
+            w(f"- **Idle CPU ≤ {GOAL_IDLE_CPU:.0f}% of one core:** {c:.2f}% with `bin/sonde` — {verdict(c <= GOAL_IDLE_CPU)}"
+              + (f"; with the JVM's defaults {float(idle['jvm_defaults']['cpu_percent']):.2f}%." if idle.get("jvm_defaults") else "."))
     if s_http:
         w(f"- Under HTTP at {meta.get('HTTP_RATE')} requests/s: {float(s_http['cpu_percent']):.2f}% of one core, "
           f"{mb(s_http['rss_max_kb']):.0f} MB resident at most, with `bin/sonde`.")
@@ -355,7 +366,9 @@ def section8(meta, path):
       "(which writes `bin/sonde`'s class-data archive, as the first start after a build does), the time from the "
       "launch to the first 200 of `/-/ready` (polled every 10 ms); median (min – max). **Idle**: one start, 10 s "
       f"after ready, then {meta.get('IDLE_SECONDS')} s measured with a scrape of `/metrics` every 15 s (the first at "
-      "0 s): CPU = utime + stime from `/proc/PID/stat` over the interval, as a percentage of one core; resident "
+      "0 s), and for `bin/sonde` the same again right after (the first interval still holds the JIT's "
+      "compilation of the agent's code): CPU = utime + stime from `/proc/PID/stat` over the interval, as a "
+      "percentage of one core; resident "
       "memory = `VmRSS` from `/proc/PID/status` every 5 s (the maximum, and the value at the end). **Under HTTP**: "
       f"the same agent right after, {meta.get('LOAD_SECONDS')} s of section 7's HTTP workload "
       f"({meta.get('HTTP_RATE')} requests/s; server on CPU 1, client on CPU 0), scraped every 15 s. Heap figures "
@@ -364,7 +377,8 @@ def section8(meta, path):
     w("| launch | ready s | what | CPU, % of one core | VmRSS MB end (max) | heap used / committed MB | non-heap used MB |")
     w("|---|---|---|---|---|---|---|")
     for k in names:
-        for what, d in (("idle", idle.get(k)), (f"HTTP {meta.get('HTTP_RATE')}/s", http.get(k))):
+        for what, d in (("idle", idle.get(k)), ("idle, the next interval", idle2.get(k)),
+                        (f"HTTP {meta.get('HTTP_RATE')}/s", http.get(k))):
             if not d:
                 continue
             heap = (f"{float(d['heap_used_bytes']) / 2**20:.0f} / {float(d['heap_committed_bytes']) / 2**20:.0f}"

@@ -827,8 +827,9 @@ if [ "$SLOW_ROUNDS" -gt 0 ]; then cleanup; fi
 # flags). Per launch: READY_STARTS timed starts (after one untimed start, which also writes the
 # class-data archive of bin/sonde), from the fork to the first 200 of /-/ready, polled every 10 ms;
 # then one start measured idle for IDLE_SECONDS (CPU from /proc/PID/stat, resident memory from
-# /proc/PID/status every 5 s, a scrape of /metrics every 15 s), then under the HTTP workload for
-# LOAD_SECONDS (same rate, a scrape every 15 s).
+# /proc/PID/status every 5 s, a scrape of /metrics every 15 s; for bin/sonde, a second interval right
+# after it: the first still holds the JIT's work), then under the HTTP workload for LOAD_SECONDS (same
+# rate, a scrape every 15 s).
 foot=$out/footprint.txt
 if want 8; then : > "$foot"; fi
 launch_agent() { # $1 launcher, $2 port: starts the agent with the default probes and configuration
@@ -913,6 +914,11 @@ if [ "$READY_STARTS" -ge 0 ]; then
     sleep 10 # past the start's JIT compilation and first statistics window
     log "agent footprint: $launcher, idle for $IDLE_SECONDS s"
     echo "launcher=$launcher what=idle quiet=$quiet $(watch_agent "$agent7_port" "$IDLE_SECONDS")" >> "$foot"
+    if [ "$launcher" = sonde ]; then
+      # the next interval too: the first one still holds the JIT's compilation of the agent's code
+      log "agent footprint: $launcher, idle for another $IDLE_SECONDS s"
+      echo "launcher=$launcher what=idle2 quiet=$quiet $(watch_agent "$agent7_port" "$IDLE_SECONDS")" >> "$foot"
+    fi
     log "agent footprint: $launcher, under HTTP at $HTTP_RATE/s for $LOAD_SECONDS s"
     echo "launcher=$launcher what=http quiet=$quiet $(watch_agent "$agent7_port" "$LOAD_SECONDS" http_load "$LOAD_SECONDS") $(tail -1 "$out/watch-load.txt")" >> "$foot"
     stop_agent
