@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,26 +92,39 @@ final class AgentCommand implements Callable<Integer> {
             err.println("sonde: " + Kernel.libbpfUnavailable());
             return 1;
         }
-        Agent agent;
-        try {
-            agent = Agent.start(config, HostAttribution.create(config), version());
-        } catch (IOException | RuntimeException e) {
-            err.println("sonde: cannot start: " + e.getMessage());
-            return 1;
-        }
-        Path reloadFrom = configFile;
-        HangupSignal.onHangup(() -> reload(agent, reloadFrom));
+        // the hook is in place before the agent starts: a SIGTERM that comes right after /-/ready first
+        // answers 200 (the agent is ready before start() returns) must still stop it cleanly
+        AtomicReference<Agent> running = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             // the logging system resets itself in its own shutdown hook: write these lines directly
             System.err.print(LogFormat.line("info", "io.sonde.agent", "event=stopping reason=signal"));
-            agent.close();
+            Agent started = running.get();
+            if (started != null) { // none during the start: the process exit closes what was attached
+                started.close();
+            }
             System.err.print(LogFormat.line("info", "io.sonde.agent", "event=stopped"));
             System.err.flush();
             stopped.countDown();
             // a signal would otherwise end the JVM with 128+signal; a clean stop is a success
             Runtime.getRuntime().halt(0);
-        }, "sonde-shutdown"));
+        }, "sonde-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Agent agent;
+        try {
+            agent = Agent.start(config, HostAttribution.create(config), version());
+        } catch (IOException | RuntimeException e) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook); // a failed start exits with its own code
+            } catch (IllegalStateException shuttingDown) {
+                // a signal came meanwhile: the hook stops the process
+            }
+            err.println("sonde: cannot start: " + e.getMessage());
+            return 1;
+        }
+        running.set(agent);
+        Path reloadFrom = configFile;
+        HangupSignal.onHangup(() -> reload(agent, reloadFrom));
         try {
             stopped.await();
         } catch (InterruptedException e) {
