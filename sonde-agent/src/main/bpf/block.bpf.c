@@ -51,23 +51,6 @@ struct request___old {
 	struct gendisk *rq_disk;
 } __attribute__((preserve_access_index));
 
-static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
-{
-	void *value = bpf_map_lookup_elem(map, key);
-
-	if (value)
-		return value;
-	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	value = bpf_map_lookup_elem(map, key);
-	if (!value) {
-		__u32 idx = 0;
-		__u64 *failed = bpf_map_lookup_elem(&insert_failures, &idx);
-		if (failed)
-			*failed += 1;
-	}
-	return value;
-}
-
 static __always_inline __u32 rq_dev(struct request *rq)
 {
 	struct gendisk *disk;

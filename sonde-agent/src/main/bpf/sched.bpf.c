@@ -84,25 +84,6 @@ static const struct cgroup_cpu cgroup_cpu_zero;
 static const struct hist hist_zero;
 static const struct task_sched task_zero;
 
-/* The value of a key in a hash, created zeroed when missing; a full map is counted. */
-static __always_inline void *lookup_or_create(void *map, const void *key, const void *zero)
-{
-	void *v = bpf_map_lookup_elem(map, key);
-	__u32 first = 0;
-	__u64 *failed;
-
-	if (v)
-		return v;
-	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(map, key);
-	if (!v) {
-		failed = bpf_map_lookup_elem(&insert_failures, &first);
-		if (failed)
-			*failed += 1;
-	}
-	return v;
-}
-
 /* A task seen for the first time: what it did before is not charged. Returns whether it was new. */
 static __always_inline int first_seen(struct task_sched *t, __u64 runtime, __u64 nvcsw, __u64 nivcsw)
 {
@@ -117,7 +98,7 @@ static __always_inline int first_seen(struct task_sched *t, __u64 runtime, __u64
 
 static __always_inline void record_wait(__u64 cgroup_id, __u64 wait_ns)
 {
-	struct hist *h = lookup_or_create(&runq_latency, &cgroup_id, &hist_zero);
+	struct hist *h = lookup_or_init(&runq_latency, &cgroup_id, &hist_zero);
 
 	if (h) {
 		h->slots[log2_slot(wait_ns)] += 1;
@@ -181,7 +162,7 @@ static __always_inline void switched(struct switch_args *a, struct task_sched *p
 	barrier();
 	if (!counted)
 		return;
-	c = lookup_or_create(&cgroup_cpu, &a->prev_cgroup, &cgroup_cpu_zero);
+	c = lookup_or_init(&cgroup_cpu, &a->prev_cgroup, &cgroup_cpu_zero);
 	if (!c)
 		return;
 	c->cpu_ns += delta;
@@ -250,7 +231,7 @@ int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev, struct task_str
 
 static __always_inline struct task_sched *task_raw(__u32 tid)
 {
-	return lookup_or_create(&tasks_by_tid, &tid, &task_zero);
+	return lookup_or_init(&tasks_by_tid, &tid, &task_zero);
 }
 
 static __always_inline int enqueue_raw(struct task_struct *p, bool new_task)

@@ -55,6 +55,25 @@ static __always_inline void count_add(void *map, const void *key, int shared)
 		*count += 1;
 }
 
+/* The value of a key in a hash, created from `zero` when missing (a creator racing on another CPU is
+ * caught by the second lookup); NULL, counted in insert_failures, when the map is full. */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *value = bpf_map_lookup_elem(map, key);
+
+	if (value)
+		return value;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	value = bpf_map_lookup_elem(map, key);
+	if (!value) {
+		__u32 first = 0;
+		__u64 *failed = bpf_map_lookup_elem(&insert_failures, &first);
+		if (failed)
+			*failed += 1;
+	}
+	return value;
+}
+
 /* per-CPU hash maps */
 #define count_percpu(map, key) count_add(map, key, 0)
 /* hash maps shared by every CPU */

@@ -64,23 +64,6 @@ struct {
 static const struct tcp_cgroup_stats zero_stats;
 static const struct tcp_remote_stats zero_remote;
 
-static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
-{
-	void *value = bpf_map_lookup_elem(map, key);
-
-	if (value)
-		return value;
-	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	value = bpf_map_lookup_elem(map, key);
-	if (!value) {
-		__u32 idx = 0;
-		__u64 *failed = bpf_map_lookup_elem(&insert_failures, &idx);
-		if (failed)
-			*failed += 1;
-	}
-	return value;
-}
-
 static __always_inline struct tcp_cgroup_stats *stats_of(__u64 cgroup_id)
 {
 	return lookup_or_init(&cgroup_stats, &cgroup_id, &zero_stats);

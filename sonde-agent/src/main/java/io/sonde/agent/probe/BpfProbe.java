@@ -199,6 +199,16 @@ public abstract class BpfProbe implements Probe {
         return out;
     }
 
+    /** Ring-buffer reservations that failed, from the probe's {@code events_lost} per-CPU array if it has one. */
+    @Override
+    public long eventsLost() {
+        BpfObject o = object();
+        if (o == null || !o.mapNames().contains("events_lost")) {
+            return 0;
+        }
+        return o.map("events_lost").sumLong(0);
+    }
+
     @Override
     public long insertFailures() {
         BpfObject o = object();

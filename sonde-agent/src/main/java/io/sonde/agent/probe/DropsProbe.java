@@ -5,7 +5,6 @@ import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
 import io.sonde.bpf.Btf;
 import io.sonde.bpf.Program;
-import io.sonde.bpf.ringbuf.RingBuffer;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -35,8 +34,7 @@ public final class DropsProbe extends BpfProbe {
     private volatile Map<Long, String> reasons = Map.of();
     /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
     private static final Duration POLL = Duration.ofMillis(100);
-    private RingBuffer ring;
-    private Thread consumer;
+    private EventRing events;
 
     public DropsProbe() {
         super("drops", "/bpf/drops.bpf.o");
@@ -64,43 +62,14 @@ public final class DropsProbe extends BpfProbe {
 
     @Override
     protected void started(BpfObject object) {
-        ring = new RingBuffer(object.map("drop_events"));
-        consumer = Thread.ofPlatform().daemon().name("sonde-drop-events").start(this::consume);
-    }
-
-    private void consume() {
-        RingBuffer r = ring;
-        while (true) {
-            int n = r.poll(POLL, rec -> {
-                try {
-                    context.events().publish("drops", DropEvent.decode(rec, context.attribution(), reasons));
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "event=bad_record probe=drops error=\"{0}\"", e.getMessage());
-                }
-            });
-            if (n < 0) {
-                return;
-            }
-        }
-    }
-
-    @Override
-    public long eventsLost() {
-        BpfMap lost = map("events_lost");
-        return lost == null ? 0 : lost.sumLong(0);
+        events = EventRing.start("drops", object.map("drop_events"), context.events(),
+                rec -> DropEvent.decode(rec, context.attribution(), reasons), POLL);
     }
 
     @Override
     protected void stopping() {
-        if (ring != null) {
-            ring.close();
-        }
-        if (consumer != null) {
-            try {
-                consumer.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (events != null) {
+            events.close();
         }
     }
 

@@ -33,26 +33,36 @@ public final class EventRing implements AutoCloseable {
     private final EventBus bus;
     private final Decoder decoder;
     private final Thread thread;
+    private final Duration poll;
     private volatile long malformed;
 
-    private EventRing(String probe, BpfMap map, EventBus bus, Decoder decoder) {
+    private EventRing(String probe, BpfMap map, EventBus bus, Decoder decoder, Duration poll) {
         this.probe = probe;
+        this.poll = poll;
         this.ring = new RingBuffer(map);
         this.bus = bus;
         this.decoder = decoder;
         this.thread = Thread.ofPlatform().daemon().name("sonde-" + probe + "-events").unstarted(this::run);
     }
 
-    /** Starts consuming the ring map of a running probe. */
+    /** Starts consuming the ring map of a running probe, waking at least every 500 ms. */
     public static EventRing start(String probe, BpfMap map, EventBus bus, Decoder decoder) {
-        EventRing r = new EventRing(probe, map, bus, decoder);
+        return start(probe, map, bus, decoder, Duration.ofMillis(500));
+    }
+
+    /**
+     * Starts consuming, waking at least every {@code poll}: the longest a record waits when the kernel side
+     * wakes the reader only past a fill level.
+     */
+    public static EventRing start(String probe, BpfMap map, EventBus bus, Decoder decoder, Duration poll) {
+        EventRing r = new EventRing(probe, map, bus, decoder, poll);
         r.thread.start();
         return r;
     }
 
     private void run() {
         while (true) {
-            int n = ring.poll(Duration.ofMillis(500), rec -> {
+            int n = ring.poll(poll, rec -> {
                 Event e;
                 try {
                     e = decoder.decode(rec);

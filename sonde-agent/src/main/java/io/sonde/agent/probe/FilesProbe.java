@@ -173,12 +173,6 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
     }
 
     @Override
-    public long eventsLost() {
-        BpfMap lost = map("events_lost");
-        return lost == null ? 0 : lost.sumLong(0);
-    }
-
-    @Override
     protected void stopping() {
         if (events != null) {
             events.close();

@@ -153,12 +153,6 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
     }
 
     @Override
-    public long eventsLost() {
-        BpfMap lost = map("events_lost");
-        return lost == null ? 0 : lost.sumLong(0);
-    }
-
-    @Override
     protected void stopping() {
         if (events != null) {
             events.close();

@@ -6,7 +6,6 @@ import io.sonde.agent.metrics.Log2Histogram;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
 import io.sonde.bpf.Program;
-import io.sonde.bpf.ringbuf.RingBuffer;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -57,8 +56,7 @@ public final class TcpProbe extends BpfProbe {
     private int topRemotes = 50;
     /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
     private static final Duration POLL = Duration.ofMillis(100);
-    private RingBuffer ring;
-    private Thread consumer;
+    private EventRing events;
 
     public TcpProbe() {
         super("tcp", "/bpf/tcp.bpf.o");
@@ -89,43 +87,14 @@ public final class TcpProbe extends BpfProbe {
 
     @Override
     protected void started(BpfObject object) {
-        ring = new RingBuffer(object.map("tcp_events"));
-        consumer = Thread.ofPlatform().daemon().name("sonde-tcp-events").start(this::consume);
-    }
-
-    private void consume() {
-        RingBuffer r = ring;
-        while (true) {
-            int n = r.poll(POLL, rec -> {
-                try {
-                    context.events().publish("tcp", TcpEvents.decode(rec, context.attribution()));
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "event=bad_record probe=tcp error=\"{0}\"", e.getMessage());
-                }
-            });
-            if (n < 0) {
-                return;
-            }
-        }
-    }
-
-    @Override
-    public long eventsLost() {
-        BpfMap lost = map("events_lost");
-        return lost == null ? 0 : lost.sumLong(0);
+        events = EventRing.start("tcp", object.map("tcp_events"), context.events(),
+                rec -> TcpEvents.decode(rec, context.attribution()), POLL);
     }
 
     @Override
     protected void stopping() {
-        if (ring != null) {
-            ring.close();
-        }
-        if (consumer != null) {
-            try {
-                consumer.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (events != null) {
+            events.close();
         }
     }
 
