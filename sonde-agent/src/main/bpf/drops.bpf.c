@@ -6,6 +6,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#define SONDE_EVENTS
 #include "sonde.h"
 #include "sonde_net.h"
 #include "drops.h"
@@ -26,14 +27,6 @@ struct {
 	__uint(max_entries, RING_BYTES);
 } drop_events SEC(".maps");
 
-/* records the ring buffer could not take */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
-
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(on_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_reason reason)
 {
@@ -51,14 +44,9 @@ int BPF_PROG(on_kfree_skb, struct sk_buff *skb, void *location, enum skb_drop_re
 	sonde_skb_addrs(skb, &key.ethertype, &key.l4, &family, saddr, daddr, &sport, &dport);
 	count_percpu(&drop_counts, &key);
 
-	e = bpf_ringbuf_reserve(&drop_events, sizeof(*e), 0);
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
-		if (lost)
-			*lost += 1;
+	e = sonde_ringbuf_reserve(&drop_events, sizeof(*e));
+	if (!e)
 		return 0;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->reason = key.reason;

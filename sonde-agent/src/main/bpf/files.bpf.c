@@ -6,6 +6,8 @@
 // its result, into a ring buffer.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#define SONDE_EVENTS
+#define SONDE_SAMPLED
 #include "sonde.h"
 #include "files.h"
 
@@ -24,7 +26,6 @@ __u32 filter_pid = 0;             /* 0: any process */
 __u64 filter_cgroup = 0;          /* 0: any cgroup */
 char filter_comm[COMM_LEN] = {};  /* "": any command */
 char filter_prefix[PREFIX_LEN] = {}; /* "": any path */
-__u32 sample_every = 1;           /* publish one passing open in N, per CPU */
 
 /* opens noted at entry, by thread; LRU so that opens whose exit was never seen age out */
 struct {
@@ -35,29 +36,12 @@ struct {
 } open_starts SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} sample_ticks SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } open_events_ring SEC(".maps");
 
-/* records the ring buffer could not take */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
-
 static __always_inline bool filtered_out(__u64 pid_tgid)
 {
-	__u32 n = sample_every, zero = 0, *tick;
-
 	if (filter_pid && (__u32)(pid_tgid >> 32) != filter_pid)
 		return true;
 	if (filter_cgroup && bpf_get_current_cgroup_id() != filter_cgroup)
@@ -73,15 +57,7 @@ static __always_inline bool filtered_out(__u64 pid_tgid)
 				break;
 		}
 	}
-	if (n > 1) {
-		tick = bpf_map_lookup_elem(&sample_ticks, &zero);
-		if (tick) {
-			*tick += 1;
-			if (*tick % n != 0)
-				return true;
-		}
-	}
-	return false;
+	return sampled_out(); /* sonde.h: publish one passing open in N (sample_every), per CPU */
 }
 
 static __always_inline int note_open(const char *filename, int flags)
@@ -103,12 +79,8 @@ static __always_inline void publish_open(long ret, __u64 cgroup_id)
 
 	if (!s)
 		return;
-	e = bpf_ringbuf_reserve(&open_events_ring, sizeof(*e), 0);
+	e = sonde_ringbuf_reserve(&open_events_ring, sizeof(*e));
 	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
-		if (lost)
-			*lost += 1;
 		bpf_map_delete_elem(&open_starts, &id);
 		return;
 	}

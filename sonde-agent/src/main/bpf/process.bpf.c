@@ -5,6 +5,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#define SONDE_EVENTS
 #include "sonde.h"
 #include "process.h"
 
@@ -38,18 +39,12 @@ struct {
 	__type(value, __u64);
 } oom_counts SEC(".maps");
 
+#define RING_BYTES (256 * 1024)
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, RING_BYTES);
 } process_events SEC(".maps");
-
-/* records the ring buffer could not take */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
 
 /* The consumer is woken only when the ring is filling up. A wakeup per record (an irq_work, then a
  * cross-CPU wakeup of the consumer thread) cost every exiting process about 17 us on a 2-CPU KVM guest,
@@ -57,25 +52,13 @@ struct {
  * with a timeout and drains the ring at least twice a second, so a record waits at most that long;
  * past a quarter of the ring it is woken at once, so that a burst is not lost. OOM kills, rare, always
  * wake it. */
-#define WAKE_ABOVE (64 * 1024)
-
-static __always_inline __u64 wakeup_flags(void)
-{
-	return bpf_ringbuf_query(&process_events, BPF_RB_AVAIL_DATA) > WAKE_ABOVE ? BPF_RB_FORCE_WAKEUP
-										: BPF_RB_NO_WAKEUP;
-}
 
 static __always_inline struct process_event *reserve(__u32 type, struct task_struct *task, __u64 cgroup_id)
 {
-	struct process_event *e = bpf_ringbuf_reserve(&process_events, sizeof(*e), 0);
+	struct process_event *e = sonde_ringbuf_reserve(&process_events, sizeof(*e));
 
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
-		if (lost)
-			*lost += 1;
+	if (!e)
 		return NULL;
-	}
 	e->ts_ns = bpf_ktime_get_ns();
 	e->cgroup_id = cgroup_id;
 	e->type = type;
@@ -100,7 +83,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (e) {
 		unsigned int off = ctx->__data_loc_filename & 0xFFFF;
 		bpf_probe_read_kernel_str(&e->filename, sizeof(e->filename), (void *)ctx + off);
-		bpf_ringbuf_submit(e, wakeup_flags());
+		sonde_ringbuf_submit(&process_events, e, RING_BYTES);
 	}
 	return 0;
 }
@@ -137,7 +120,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	e = reserve(EVENT_EXIT, task, key.cgroup_id);
 	if (e) {
 		e->exit_code = code;
-		bpf_ringbuf_submit(e, wakeup_flags());
+		sonde_ringbuf_submit(&process_events, e, RING_BYTES);
 	}
 	return 0;
 }

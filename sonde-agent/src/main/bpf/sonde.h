@@ -84,6 +84,38 @@ struct hist {
 	__u64 sum_ns;
 };
 
+#ifdef SONDE_EVENTS
+/* Ring-buffer records the kernel side could not reserve, for probes that define SONDE_EVENTS before
+ * including this; the agent serves them as sonde_events_lost_total. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} events_lost SEC(".maps");
+
+/* A record of `size` bytes reserved in `ring`, or NULL, counted in events_lost, when the ring is full. */
+static __always_inline void *sonde_ringbuf_reserve(void *ring, __u64 size)
+{
+	void *e = bpf_ringbuf_reserve(ring, size, 0);
+
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
+		if (lost)
+			*lost += 1;
+	}
+	return e;
+}
+
+/* Submits a ring-buffer record, waking the reader only once a quarter of the ring is waiting: the
+ * reader also polls on a short timer, so records are late by at most that period, and a burst (a
+ * connection storm, a flood of drops) costs one wakeup per many records instead of one each. */
+#define sonde_ringbuf_submit(ring, record, ring_bytes)                                            \
+	bpf_ringbuf_submit(record, bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= (ring_bytes) / 4 \
+					   ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP)
+#endif
+
 #ifdef SONDE_SAMPLED
 /* Sampling under the overhead budget, for probes that define SONDE_SAMPLED before including this: 1
  * counts every event; N > 1 counts one event in N on each CPU (sample_ticks is the per-CPU tick). The

@@ -98,11 +98,4 @@ static __always_inline void sonde_skb_addrs(const struct sk_buff *skb, __u16 *et
 	}
 }
 
-/* Submits a ring-buffer record, waking the reader only once a quarter of the ring is waiting: the
- * reader also polls on a short timer, so records are late by at most that period, and a burst (a
- * connection storm, a flood of drops) costs one wakeup per many records instead of one each. */
-#define sonde_ringbuf_submit(ring, record, ring_bytes)                                            \
-	bpf_ringbuf_submit(record, bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= (ring_bytes) / 4 \
-					   ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP)
-
 #endif

@@ -9,6 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#define SONDE_EVENTS
 #define SONDE_SAMPLED
 #include "sonde.h"
 #include "syscalls.h"
@@ -159,14 +160,6 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } syscall_events SEC(".maps");
 
-/* records the ring buffer could not take */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
-
 SEC("tp_btf/sys_enter")
 int BPF_PROG(slow_enter, struct pt_regs *regs, long id)
 {
@@ -199,14 +192,9 @@ int BPF_PROG(slow_exit, struct pt_regs *regs, long ret)
 	s->ts = 0;
 	if (delta < slow_threshold_ns)
 		return 0;
-	e = bpf_ringbuf_reserve(&syscall_events, sizeof(*e), 0);
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
-		if (lost)
-			*lost += 1;
+	e = sonde_ringbuf_reserve(&syscall_events, sizeof(*e));
+	if (!e)
 		return 0;
-	}
 	id = bpf_get_current_pid_tgid();
 	e->ts_ns = now;
 	e->cgroup_id = bpf_get_current_cgroup_id();

@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#define SONDE_EVENTS
 #include "sonde_net.h"
 #include "tcp.h"
 
@@ -53,14 +54,6 @@ struct {
 	__uint(max_entries, RING_BYTES);
 } tcp_events SEC(".maps");
 
-/* records the ring buffer could not take */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
-
 static const struct tcp_cgroup_stats zero_stats;
 static const struct tcp_remote_stats zero_remote;
 
@@ -89,15 +82,10 @@ static __always_inline void remote_of(const struct sock *sk, struct tcp_remote *
 static __always_inline struct tcp_event *reserve(__u32 type, const struct sock *sk, const struct tcp_live *l,
 						 __u64 cgroup_id)
 {
-	struct tcp_event *e = bpf_ringbuf_reserve(&tcp_events, sizeof(*e), 0);
+	struct tcp_event *e = sonde_ringbuf_reserve(&tcp_events, sizeof(*e));
 
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *lost = bpf_map_lookup_elem(&events_lost, &zero);
-		if (lost)
-			*lost += 1;
+	if (!e)
 		return NULL;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->cgroup_id = cgroup_id;
