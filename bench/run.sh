@@ -654,8 +654,9 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       foreign=$(foreign_probe "$probe")
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe"))) ;;
-    sonde_agent)
-      local metric c0 c1
+    sonde_agent|sonde_syscalls|sonde_pair)
+      local metric c0 c1 select=$probe
+      case $config in sonde_syscalls) select=syscalls ;; sonde_pair) select=syscalls,files ;; esac
       case $probe in
         files) metric=sonde_file_opens_total ;;
         process) metric=sonde_process_forks_total ;;
@@ -664,7 +665,8 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
         netdev) metric=sonde_network_packets_total ;;
         drops) metric=sonde_packet_drops_total ;;
       esac
-      start_agent "$probe" --config.file "$bench_yaml"
+      [ "$config" != sonde_syscalls ] || metric=sonde_syscalls_total
+      start_agent "$select" --config.file "$bench_yaml"
       pid=$agent_pid
       c0=0 c1=0
       [ "$metric" = none ] || c0=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
@@ -748,8 +750,10 @@ fi
 for r in $(seq 1 "$PROBE_ROUNDS"); do
   for probe in $PROBES6; do
     probe_configs=(none sonde_agent bpftrace var_empty)
-    # files: also the probe's count from one tp_btf/sys_exit program (bench/bpf/probevar.bpf.c)
-    if [ "$probe" = files ]; then probe_configs+=(var_btf); fi
+    # files: also the default pairing, the agent with syscalls + files (files then takes its counts from
+    # the syscalls probe and attaches nothing), against the agent with syscalls alone: the difference is
+    # what files adds per open in the default set
+    if [ "$probe" = files ]; then probe_configs+=(sonde_syscalls sonde_pair); fi
     n=${#probe_configs[@]}
     for i in $(seq 0 $((n - 1))); do
       config=${probe_configs[$(( (i + r - 1) % n ))]}

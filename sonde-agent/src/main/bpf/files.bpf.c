@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 // files: file opens per cgroup, and failed opens per errno, from the exit tracepoints of open,
-// creat, openat and openat2 (each fires only for its own syscall). File-open events (off by default):
-// the enter tracepoints, attached only while events are on, note the path pointer of the opens that
-// pass the filter and the sampling; the exit tracepoints then put one record per noted open, with
-// its result, into a ring buffer.
+// creat, openat and openat2 (each fires only for its own syscall). When the syscalls probe runs, the
+// agent takes these counts from its maps instead: it loads this object with count_opens false and
+// attaches nothing until events are asked for. File-open events (off by default): the enter
+// tracepoints, attached only while events are on, note the path pointer of the opens that pass the
+// filter and the sampling; the exit tracepoints then put one record per noted open, with its result,
+// into a ring buffer.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #define SONDE_EVENTS
@@ -19,6 +21,10 @@ struct {
 	__type(key, struct open_key);
 	__type(value, __u64);
 } file_opens SEC(".maps");
+
+/* Load-time: false when the agent counts opens from the syscalls probe's maps (the exit programs
+ * then only publish events). */
+const volatile bool count_opens = true;
 
 /* Run-time settings, written by the agent while the programs run (.data and .bss are mapped). */
 bool open_events = false;         /* publish file-open events */
@@ -113,7 +119,8 @@ static __always_inline int count_open(long ret)
 		.err = ret < 0 ? -ret : 0,
 	};
 
-	count_percpu(&file_opens, &key);
+	if (count_opens)
+		count_percpu(&file_opens, &key);
 	if (open_events)
 		publish_open(ret, key.cgroup_id);
 	return 0;

@@ -20,19 +20,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * FilesProbe counts file opens per cgroup, and failed opens per errno, from the exit tracepoints of
- * openat and openat2, and of open and creat where the architecture has them (x86_64 does, arm64
- * does not). Kernel side: files.bpf.c and files.h ({@code file_opens}: per-CPU hash keyed by
- * {cgroup_id u64, errno u32 (0 for success), pad u32}).
+ * FilesProbe counts file opens per cgroup, and failed opens per errno: open, creat, openat and openat2
+ * (open and creat where the architecture has them: x86_64 does, arm64 does not).
+ *
+ * <p>Where the counts come from is chosen when the probe starts. When the {@code syscalls} probe runs
+ * (the default set), it already counts these calls and their failures per cgroup and errno on its one
+ * {@code sys_exit} program, so this probe reads them from its maps ({@link SyscallsProbe#readCalls}) and
+ * attaches nothing: it then costs nothing per open. Without it, the exit tracepoints of the four
+ * syscalls count into {@code file_opens} (files.bpf.c and files.h: per-CPU hash keyed by {cgroup_id
+ * u64, errno u32 (0 for success), pad u32}). Borrowed counts follow the syscalls probe: scaled up when
+ * it is sampled, frozen while the overhead budget keeps it detached.
  *
  * <p>File-open events ({@link FileOpenEvent}) are off by default. Turned on ({@code probes.files.events},
  * at load or at run time), the enter tracepoints of the same syscalls are attached and note the opens
  * that pass the filter (pid, comm, cgroup: BPF globals, checked at entry) and the sampling (one in
- * {@code sample_every} per CPU); the exit programs publish those with their result, and drop those
- * whose path does not start with {@code path_prefix}. Turned off, the enter programs are detached and
- * the exit programs test one global. Every setting but the ring size changes without reloading.
+ * {@code sample_every} per CPU); the exit programs (attached now, if they were not) publish those with
+ * their result, and drop those whose path does not start with {@code path_prefix}. Turned off, the enter
+ * programs are detached and the exit programs test one global (or are detached too, when the counts are
+ * borrowed). Every setting but the ring size changes without reloading.
  *
- * <p>As a {@link SampledProbe} its rate is the events' sampling: the counts stay exact.
+ * <p>As a {@link SampledProbe} its rate is the events' sampling: its own counts stay exact.
  *
  * <pre>{@code
  * files.applySettings(new AgentConfig.Files(true, 0, "", "", "/etc/", 1, null));
@@ -44,29 +51,60 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
 
     private final List<Attachment> attachments = new ArrayList<>();
     private final List<String> enterPrograms = new ArrayList<>();
+    private final List<String> exitPrograms = new ArrayList<>();
+    /** The syscalls probe of the same agent, if it has one; its counts are used when it runs. */
+    private final SyscallsProbe syscalls;
+    /** Set at start: the counts come from {@link #syscalls} rather than from this probe's own programs. */
+    private volatile boolean borrowed;
+    private java.util.Set<Integer> openNumbers = java.util.Set.of();
     private volatile AgentConfig.Files settings = new AgentConfig.Files();
     private EventRing events;
 
+    /** A probe that counts with its own programs. */
     public FilesProbe() {
+        this(null);
+    }
+
+    /** A probe that takes its counts from {@code syscalls} when that probe is running at this one's start. */
+    public FilesProbe(SyscallsProbe syscalls) {
         super("files", "/bpf/files.bpf.o");
+        this.syscalls = syscalls;
     }
 
     @Override
     public String description() {
-        return "file opens and failed opens per cgroup (tracepoints syscalls/sys_exit_open, creat, openat, openat2); "
-                + "file-open events when asked for (and sys_enter_* of the same)";
+        return "file opens and failed opens per cgroup ("
+                + (borrowed ? "from the syscalls probe's counts, no programs of its own"
+                        : "tracepoints syscalls/sys_exit_open, creat, openat, openat2")
+                + "); file-open events when asked for (sys_enter_* and sys_exit_* of the same)";
+    }
+
+    /** Whether the counts come from the syscalls probe (decided at start). */
+    public boolean borrowsCounts() {
+        return borrowed;
     }
 
     @Override
     protected void configure(BpfObject object) {
         attachments.clear();
         enterPrograms.clear();
+        exitPrograms.clear();
+        borrowed = syscalls != null && syscalls.counts();
+        if (borrowed) {
+            openNumbers = java.util.Arrays.stream(syscalls.numbers(SYSCALLS)).boxed()
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+        object.setGlobal("count_opens", !borrowed);
         for (String call : SYSCALLS) {
             boolean exists = Files.isDirectory(Kernel.TRACEFS.resolve("events/syscalls/sys_exit_" + call));
             object.program("exit_" + call).setAutoload(exists);
             object.program("enter_" + call).setAutoload(exists);
             if (exists) {
-                attachments.add(Attachment.of("exit_" + call, Program::attach));
+                if (borrowed) {
+                    exitPrograms.add("exit_" + call);
+                } else {
+                    attachments.add(Attachment.of("exit_" + call, Program::attach));
+                }
                 enterPrograms.add("enter_" + call);
             }
         }
@@ -134,6 +172,7 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
         if (!s.events() && (initial || settings.events())) {
             o.setGlobal("open_events", false);
             enterPrograms.forEach(p -> setAttached(p, false));
+            exitPrograms.forEach(p -> setAttached(p, false));
         }
         o.setGlobal("filter_pid", s.pid());
         o.setGlobal("filter_cgroup", cgroupId);
@@ -141,6 +180,7 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
         o.setGlobal("filter_prefix", fixed(s.pathPrefix(), 64));
         o.setGlobal("sample_every", s.sampleEvery());
         if (s.events()) {
+            exitPrograms.forEach(p -> setAttached(p, true));
             enterPrograms.forEach(p -> setAttached(p, true));
             o.setGlobal("open_events", true);
         }
@@ -189,20 +229,31 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
                 + "successful or not, per cgroup.", context.budget(), "cgroup", "container");
         CounterFamily errors = new CounterFamily("sonde_file_open_errors", "File open calls that failed, per cgroup "
                 + "and errno.", context.budget(), "cgroup", "container", "errno");
-        BpfMap map = map("file_opens");
-        if (map != null) {
-            try {
-                forEachCgroupEntry(map, (cgroup, container, k, v) -> {
-                    long n = map.sumPerCpu(v, 0);
-                    opens.add(n, cgroup, container);
-                    int err = k.getInt(8);
-                    if (err != 0) {
-                        errors.add(n, cgroup, container, Errno.name(err));
+        try {
+            if (borrowed) {
+                java.util.Set<Integer> numbers = openNumbers;
+                syscalls.readCalls(numbers::contains, (cgroup, container, nr, errno, n) -> {
+                    if (errno == 0) {
+                        opens.add(n, cgroup, container);
+                    } else {
+                        errors.add(n, cgroup, container, Errno.name(errno));
                     }
                 });
-            } catch (RuntimeException e) {
-                context.self().mapError("file_opens", "read");
+            } else {
+                BpfMap map = map("file_opens");
+                if (map != null) {
+                    forEachCgroupEntry(map, (cgroup, container, k, v) -> {
+                        long n = map.sumPerCpu(v, 0);
+                        opens.add(n, cgroup, container);
+                        int err = k.getInt(8);
+                        if (err != 0) {
+                            errors.add(n, cgroup, container, Errno.name(err));
+                        }
+                    });
+                }
             }
+        } catch (RuntimeException e) {
+            context.self().mapError(borrowed ? "syscall_counts" : "file_opens", "read");
         }
         return MetricSnapshots.of(opens.snapshot(), errors.snapshot());
     }

@@ -44,9 +44,21 @@ public final class ProbeCatalog {
         }
     }
 
-    /** Creates the named probes, after {@link #check}. */
+    /**
+     * Creates the named probes in start order (the catalog's, whatever the order of {@code names}), after
+     * {@link #check}. Probes that share work are wired here: files takes its counts from syscalls when
+     * both are named, which is why syscalls starts first.
+     */
     public static List<Probe> create(List<String> names) {
         check(names);
-        return names.stream().distinct().map(n -> PROBES.get(n).get()).toList();
+        List<String> order = names();
+        List<Probe> probes = names.stream().distinct().sorted(java.util.Comparator.comparingInt(order::indexOf))
+                .map(n -> PROBES.get(n).get()).toList();
+        SyscallsProbe syscalls = probes.stream().filter(p -> p instanceof SyscallsProbe).map(SyscallsProbe.class::cast)
+                .findFirst().orElse(null);
+        if (syscalls == null) {
+            return probes;
+        }
+        return probes.stream().map(p -> p instanceof FilesProbe ? (Probe) new FilesProbe(syscalls) : p).toList();
     }
 }

@@ -188,6 +188,50 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         });
     }
 
+    /** Receives the count of one {cgroup, syscall} (errno 0) or {cgroup, syscall, errno} (errno > 0). */
+    interface CallCount {
+        void accept(String cgroup, String container, int nr, int errno, double count);
+    }
+
+    /** Whether the probe is loaded with a program that counts calls and errors (not the trace tool's shape). */
+    boolean counts() {
+        return counting && object() != null;
+    }
+
+    /**
+     * Hands the calls (errno 0) and failures (errno > 0) of the syscalls that {@code numbers} picks to
+     * {@code out}, scaled up under sampling like this probe's own series; false (nothing handed) when
+     * the probe does not count. Other probes derive their figures from it (files: the open family).
+     */
+    synchronized boolean readCalls(java.util.function.IntPredicate numbers, CallCount out) {
+        BpfMap counts = map("syscall_counts");
+        BpfMap errors = map("syscall_errors");
+        if (!counting || counts == null) {
+            return false;
+        }
+        forEachCgroupEntry(counts, (cgroup, container, k, v) -> {
+            int nr = k.getInt(8);
+            if (numbers.test(nr)) {
+                out.accept(cgroup, container, nr, 0, sampledCalls.estimate(k.array(), counts.sumPerCpu(v, 0),
+                        rate.get()));
+            }
+        });
+        forEachCgroupEntry(errors, (cgroup, container, k, v) -> {
+            int nr = k.getInt(8);
+            if (numbers.test(nr)) {
+                out.accept(cgroup, container, nr, k.getInt(12), sampledErrors.estimate(k.array(),
+                        errors.sumPerCpu(v, 0), rate.get()));
+            }
+        });
+        return true;
+    }
+
+    /** This architecture's number of each named syscall it has. */
+    int[] numbers(String... names) {
+        return java.util.Arrays.stream(names).map(table::number).filter(java.util.OptionalInt::isPresent)
+                .mapToInt(java.util.OptionalInt::getAsInt).toArray();
+    }
+
     @Override
     public MultiCollector metrics() {
         return this::collect;
