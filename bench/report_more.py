@@ -242,7 +242,7 @@ def section6(meta, path):
              f"{alt / b:.2f}× bpftrace" if alt is not None and b > 0 else "") + ".")
     w("")
     w(f"**Method.** As in sections 3 and 4: the workload pinned to CPU 1, the attaching process on CPU 0; "
-      f"four configurations, their order rotating every round ({rounds} rounds), each round with its own "
+      f"four configurations (six for `files`), their order rotating every round ({rounds} rounds), each round with its own "
       "no-program baseline; added cost = the configuration's ns per operation minus the baseline's, median of "
       "the per-round differences (min – max). *Sonde agent*: the real agent through a copy of `bin/sonde`, "
       "`agent --probes X --web.listen-address 127.0.0.1:0` with a configuration that puts the statistics "
