@@ -5,7 +5,8 @@
 //                            with ENOENT, G getppid calls, F forks of which K children exec
 //                            "workload exit"; print "done"
 //   workload exit            exit 0 at once
-//   workload sleep S         S nanosleep calls of 10 ms each
+//   workload sleep S         S nanosleep calls of 10 ms each; prints "slept NS" for each, as timed
+//                            around the call
 //   workload eat             allocate and touch memory until killed
 //   workload blockio DEV N S print "ready", wait for a line, then: N O_DIRECT writes of S bytes to
 //                            DEV (S a multiple of 4096), then N O_DIRECT reads of them; print "done"
@@ -92,11 +93,15 @@ static int run(int n, int m, int k, int f, int g)
 
 static int sleep_ms(int count)
 {
-	struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000}, t0, t1;
 
 	wait_for_go();
-	for (int i = 0; i < count; i++)
+	for (int i = 0; i < count; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		syscall(SYS_nanosleep, &ts, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("slept %lld\n", (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+	}
 	printf("done\n");
 	fflush(stdout);
 	return 0;

@@ -82,9 +82,15 @@ class AgentWorkloadTest {
         Path cgroup = KernelHost.newCgroup();
         try {
             String[] before = new String[1];
-            AgentHarness.runWorkload(cgroup, () -> before[0] = scrape(), "sleep", "" + sleeps);
+            java.util.List<String> out = AgentHarness.runWorkload(cgroup, () -> before[0] = scrape(), "sleep",
+                    "" + sleeps);
             String after = scrape();
-            // 10 ms = 1e7 ns lies in [2^23, 2^24) ns: the bucket le=2^24 ns = 0.016777216 s and not le=2^23
+            // 10 ms = 1e7 ns lies in [2^23, 2^24) ns: the bucket le=2^24 ns = 0.016777216 s and not le=2^23.
+            // The kernel times a call from entry to exit, inside the workload's own timing around it, so
+            // every sleep the workload timed under 2^24 ns is in that bucket for certain; on a loaded
+            // machine the others may overshoot it.
+            long surelyWithin = out.stream().filter(l -> l.startsWith("slept "))
+                    .mapToLong(l -> Long.parseLong(l.substring(6))).filter(ns -> ns < (1L << 24)).count();
             double below = delta(before[0], after, "sonde_syscall_duration_seconds_bucket", "syscall", "nanosleep",
                     "le", "0.008388608");
             double within = delta(before[0], after, "sonde_syscall_duration_seconds_bucket", "syscall", "nanosleep",
@@ -92,7 +98,9 @@ class AgentWorkloadTest {
             double all = delta(before[0], after, "sonde_syscall_duration_seconds_count", "syscall", "nanosleep");
             assertEquals(0, below, "no 10 ms sleep finishes under 8.4 ms");
             assertTrue(all >= sleeps, "every sleep counted: " + all);
-            assertTrue(within >= sleeps * 0.9, "sleeps in the 8.4-16.8 ms bucket: " + within + " of " + sleeps);
+            assertTrue(surelyWithin >= sleeps / 2, "the workload timed most sleeps under 16.8 ms: " + out);
+            assertTrue(within >= surelyWithin, "sleeps in the 8.4-16.8 ms bucket: " + within + ", the workload timed "
+                    + surelyWithin + " of " + sleeps + " under 16.8 ms");
         } finally {
             KernelHost.removeCgroup(cgroup);
         }
