@@ -8,6 +8,17 @@
 // cgroup, and refresh_live, which the agent runs at every scrape, copies the counters of the open ones
 // into their entries, so that long-lived connections count up to the scrape. Retransmits are the delta
 // of the socket's total_retrans, the counter the kernel adds to RetransSegs with.
+//
+// The per-segment path (on_segment, every segment an established socket receives) does no hash lookup
+// and reads no clock: an established socket also has socket-local storage (`sock_hot`) with the time its
+// next RTT sample is due, found through the socket itself, and compares it with the socket's own
+// timestamp tcp_clock_cache (CLOCK_MONOTONIC ns of the kernel's last send or receive on it, refreshed
+// right after this hook: never later than now). Only a due sample (once per rtt_interval_ns per socket)
+// looks up the socket's entry in `live` and reads the clock, to set the next due time. So two samples of
+// one socket are never closer than the interval, and a sample comes at most one received segment later
+// than a clock read would have taken it (when the timestamp still predates the due time). The storage
+// dies with its socket, so a new socket at a freed one's address starts afresh, where an entry keyed by
+// the address could outlive its socket.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -49,6 +60,18 @@ struct {
 	__type(value, struct tcp_live);
 } live SEC(".maps");
 
+/* What the per-segment path needs, kept in the socket itself (8 bytes; kernel side only). */
+struct tcp_sock_hot {
+	__u64 rtt_due_ns;       /* no RTT sample before this time (bpf_ktime_get_ns); 0: due now */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tcp_sock_hot);
+} sock_hot SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, RING_BYTES);
@@ -66,6 +89,25 @@ static __always_inline void hist_add(struct hist *h, __u64 v)
 {
 	__sync_fetch_and_add(&h->slots[log2_slot(v)], 1);
 	__sync_fetch_and_add(&h->sum_ns, v);
+}
+
+/* Gives an established socket its socket-local state, fresh (a socket connected again starts over): its
+ * first segment with an RTT is sampled. The kernel refuses the storage when the socket's option memory
+ * (net.core.optmem_max) is spent; such a socket is still followed but not sampled, and every refusal is
+ * counted in insert_failures. */
+static __always_inline void hot_start(const struct sock *sk)
+{
+	struct tcp_sock_hot *h = bpf_sk_storage_get(&sock_hot, (struct sock *)sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	__u32 zero = 0;
+	__u64 *failed;
+
+	if (h) {
+		h->rtt_due_ns = 0;
+		return;
+	}
+	failed = bpf_map_lookup_elem(&insert_failures, &zero);
+	if (failed)
+		*failed += 1;
 }
 
 static __always_inline void remote_of(const struct sock *sk, struct tcp_remote *r)
@@ -155,7 +197,6 @@ static __always_inline void track(const struct sock *sk, __u64 now, __u32 flags)
 	l.cgroup_id = sonde_sock_cgroup(sk);
 	l.start_ns = now;
 	l.established_ns = now;
-	l.rtt_sampled_ns = 0;
 	l.base_acked = data_acked(sk, TCP_ESTABLISHED);
 	l.base_received = data_received(sk);
 	l.acked = l.base_acked;
@@ -165,6 +206,7 @@ static __always_inline void track(const struct sock *sk, __u64 now, __u32 flags)
 	l.flags = flags;
 	remote_of(sk, &l.remote);
 	bpf_map_update_elem(&live, &key, &l, BPF_NOEXIST);
+	hot_start(sk);
 }
 
 static __always_inline void on_established(const struct sock *sk, int oldstate)
@@ -183,6 +225,7 @@ static __always_inline void on_established(const struct sock *sk, int oldstate)
 		l->acked = l->base_acked;
 		l->received = l->base_received;
 		l->portpair = BPF_CORE_READ(sk, __sk_common.skc_portpair);
+		hot_start(sk);
 		s = stats_of(l->cgroup_id);
 		if (s) {
 			__sync_fetch_and_add(&s->connects[TCP_RESULT_ESTABLISHED], 1);
@@ -300,35 +343,51 @@ int BPF_PROG(on_state, const struct sock *sk, const int oldstate, const int news
 	return 0;
 }
 
-/* Every segment an established socket receives: sample its smoothed RTT (at most every
- * rtt_interval_ns), and start tracking sockets that were open before the probe. */
-SEC("tp_btf/tcp_probe")
-int BPF_PROG(on_segment, struct sock *sk)
+/* The RTT sample (ns) of a socket whose sample is due; false when there is none to take yet: no RTT
+ * measured, or the socket has no entry in live (the LRU forgot it for newer ones: it is adopted again). */
+static __always_inline bool sample_rtt(const struct sock *sk, __u64 rtt)
 {
 	__u64 key = (__u64)sk;
-	__u64 now = bpf_ktime_get_ns();
-	struct tcp_live *l = bpf_map_lookup_elem(&live, &key);
 	struct tcp_cgroup_stats *s;
 	struct tcp_remote_stats *r;
-	__u64 rtt;
+	struct tcp_live *l;
 
-	if (!l) {
-		if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED)
-			track(sk, now, TCP_LIVE_ADOPTED);
-		return 0;
-	}
-	if (now - l->rtt_sampled_ns < rtt_interval_ns)
-		return 0;
-	rtt = (__u64)(BPF_CORE_READ((struct tcp_sock *)sk, srtt_us) >> 3) * 1000;
 	if (!rtt)
-		return 0;
-	l->rtt_sampled_ns = now;
+		return false;
+	l = bpf_map_lookup_elem(&live, &key);
+	if (!l) {
+		track(sk, bpf_ktime_get_ns(), TCP_LIVE_ADOPTED);
+		return false;
+	}
 	s = stats_of(l->cgroup_id);
 	if (s)
 		hist_add(&s->rtt, rtt);
 	r = lookup_or_init(&remote_stats, &l->remote, &zero_remote);
 	if (r)
 		hist_add(&r->rtt, rtt);
+	return true;
+}
+
+/* Every segment an established socket receives: sample its smoothed RTT (at most every
+ * rtt_interval_ns), and start following sockets that were open before the probe (those have no
+ * socket-local state yet). */
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(on_segment, struct sock *sk)
+{
+	struct tcp_sock_hot *h = bpf_sk_storage_get(&sock_hot, sk, NULL, 0);
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+
+	if (!tp)
+		return 0;
+	if (!h) {
+		if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED)
+			track(sk, bpf_ktime_get_ns(), TCP_LIVE_ADOPTED);
+		return 0;
+	}
+	if (tp->tcp_clock_cache < h->rtt_due_ns)
+		return 0;
+	if (sample_rtt(sk, (__u64)(tp->srtt_us >> 3) * 1000))
+		h->rtt_due_ns = bpf_ktime_get_ns() + rtt_interval_ns;
 	return 0;
 }
 

@@ -46,12 +46,12 @@ struct tcp_remote_stats {
 #define TCP_LIVE_ADOPTED 2      /* already open when first seen: no duration, bytes from then on */
 
 /* live: one entry per socket between SYN_SENT (or ESTABLISHED) and CLOSE, keyed by the socket's
- * address (120 bytes) */
+ * address (112 bytes); the time of a socket's last RTT sample lives in the socket itself (sock_hot in
+ * tcp.bpf.c) */
 struct tcp_live {
 	__u64 cgroup_id;
 	__u64 start_ns;         /* SYN sent, or when first seen */
 	__u64 established_ns;   /* 0 while connecting */
-	__u64 rtt_sampled_ns;   /* last RTT sample */
 	__u64 base_acked;       /* data counters when established, or when first seen */
 	__u64 base_received;
 	__u64 acked;            /* the socket's counters at the last refresh (refresh_live) */

@@ -317,6 +317,47 @@ class TcpProbeTest {
     }
 
     /**
+     * With rtt_interval_ms 250, each end of a connection that receives a segment every ~10 ms is sampled
+     * at most once per 250 ms: no more samples than fit into the time the test saw it open, counted at
+     * its full interval (every sample at least the interval after the one before), and more than one
+     * (the next sample falls due again after each).
+     */
+    @Test
+    void rttIsSampledAtMostOncePerIntervalPerSocket() throws Exception {
+        String c = KernelHost.label(client);
+        String s = KernelHost.label(server);
+        long intervalMs = 250;
+        AgentConfig config = new AgentConfig(null, new AgentConfig.Probes(List.of("tcp"), null, null, null, null,
+                new AgentConfig.Tcp((int) intervalMs, 10_000, null, null), null, null, null), null, null);
+        try (NetPair net = NetPair.create(); AgentHarness agent = AgentHarness.start(config)) {
+            String ip = net.ipv4(Side.B);
+            try (NetProcess srv = NetProcess.start(net, Side.B, server, "serve", ip, "5010", "1", "echo")) {
+                srv.expect("ready");
+                long start = System.nanoTime();
+                try (NetProcess cli = NetProcess.start(net, Side.A, client, "ping", ip, "5010", "150", "10", "100")) {
+                    cli.expect("connected");
+                    cli.expect("idle");
+                    long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    String idle = agent.scrape();
+                    long most = openMs / intervalMs + 1;
+                    for (String cg : List.of(c, s)) {
+                        double samples = value(idle, "sonde_tcp_rtt_seconds_count", "cgroup", cg);
+                        System.out.printf("tcp rtt interval: %.0f samples of %s in %d ms (at most %d)%n", samples, cg,
+                                openMs, most);
+                        assertTrue(samples >= 2 && samples <= most, "samples of one socket in " + openMs + " ms at "
+                                + intervalMs + " ms apart: " + samples);
+                    }
+                    cli.go();
+                    cli.expect("done");
+                    cli.exited();
+                }
+                srv.expect("received");
+                srv.exited();
+            }
+        }
+    }
+
+    /**
      * The drops probe runs too: the packets the rule dropped are the NETFILTER_DROP drops of this
      * transfer's addresses, one record each, and the counter rose by exactly the records of that reason
      * (other tests on the host may drop with nftables at the same time; when none does, that is the

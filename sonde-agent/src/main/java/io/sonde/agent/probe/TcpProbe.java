@@ -50,6 +50,13 @@ public final class TcpProbe extends BpfProbe {
     private static final int STATS_CONNECT = 80;
     private static final int STATS_DURATION = STATS_CONNECT + HIST_BYTES;
     private static final int STATS_RTT = STATS_DURATION + HIST_BYTES;
+    /** Offsets in tcp.h {@code struct tcp_live}. */
+    private static final int LIVE_ESTABLISHED = 16;
+    private static final int LIVE_BASE_ACKED = 24;
+    private static final int LIVE_BASE_RECEIVED = 32;
+    private static final int LIVE_ACKED = 40;
+    private static final int LIVE_RECEIVED = 48;
+    private static final int LIVE_REMOTE = 56;
 
     /** Bytes per cgroup already exposed: the exposed counters never go down. */
     private final Map<Long, long[]> exposedBytes = new HashMap<>();
@@ -181,15 +188,15 @@ public final class TcpProbe extends BpfProbe {
         object().program("refresh_live").run();
         for (BpfMap.Entry e : map("live").entries()) {
             ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
-            if (v.getLong(16) == 0) {
+            if (v.getLong(LIVE_ESTABLISHED) == 0) {
                 continue;
             }
-            long sent = Math.max(0, v.getLong(48) - v.getLong(32));
-            long received = Math.max(0, v.getLong(56) - v.getLong(40));
+            long sent = Math.max(0, v.getLong(LIVE_ACKED) - v.getLong(LIVE_BASE_ACKED));
+            long received = Math.max(0, v.getLong(LIVE_RECEIVED) - v.getLong(LIVE_BASE_RECEIVED));
             long[] b = bytes.computeIfAbsent(v.getLong(0), k -> new long[2]);
             b[0] += sent;
             b[1] += received;
-            liveTraffic.merge(Remote.of(e.value(), 64), sent + received, Long::sum);
+            liveTraffic.merge(Remote.of(e.value(), LIVE_REMOTE), sent + received, Long::sum);
         }
         for (Map.Entry<Long, long[]> e : bytes.entrySet()) {
             long id = e.getKey();
