@@ -27,7 +27,8 @@ public final class KernelCheck {
             Map.entry("hash", MapType.HASH), Map.entry("array", MapType.ARRAY),
             Map.entry("percpu_hash", MapType.PERCPU_HASH), Map.entry("percpu_array", MapType.PERCPU_ARRAY),
             Map.entry("lru_hash", MapType.LRU_HASH), Map.entry("ringbuf", MapType.RINGBUF),
-            Map.entry("perf_event_array", MapType.PERF_EVENT_ARRAY), Map.entry("prog_array", MapType.PROG_ARRAY));
+            Map.entry("perf_event_array", MapType.PERF_EVENT_ARRAY), Map.entry("prog_array", MapType.PROG_ARRAY),
+            Map.entry("sk_storage", MapType.SK_STORAGE));
 
     /** The core needs: without any of these, Sonde's built-in probes cannot run. */
     static final List<String> CORE = List.of("tracepoint", "raw_tracepoint", "ringbuf");
