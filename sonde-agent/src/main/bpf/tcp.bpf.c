@@ -368,14 +368,12 @@ static __always_inline bool sample_rtt(const struct sock *sk, __u64 rtt)
 	return true;
 }
 
-/* Every segment an established socket receives: sample its smoothed RTT (at most every
- * rtt_interval_ns), and start following sockets that were open before the probe (those have no
- * socket-local state yet). */
-SEC("tp_btf/tcp_probe")
-int BPF_PROG(on_segment, struct sock *sk)
+/* Every segment an established socket receives, with the socket also seen as a tcp_sock: sample its
+ * smoothed RTT (at most every rtt_interval_ns), and start following sockets that were open before the
+ * probe (those have no socket-local state yet). */
+static __always_inline int segment(struct sock *sk, const struct tcp_sock *tp)
 {
 	struct tcp_sock_hot *h = bpf_sk_storage_get(&sock_hot, sk, NULL, 0);
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
 
 	if (!tp)
 		return 0;
@@ -389,6 +387,23 @@ int BPF_PROG(on_segment, struct sock *sk)
 	if (sample_rtt(sk, (__u64)(tp->srtt_us >> 3) * 1000))
 		h->rtt_due_ns = bpf_ktime_get_ns() + rtt_interval_ns;
 	return 0;
+}
+
+/* The verifier turns this cast into no instruction at all (6.2 and later); weak, so that the object
+ * also loads where the kernel lacks it and on_segment_compat runs instead. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(on_segment, struct sock *sk)
+{
+	return segment(sk, bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock)));
+}
+
+/* on_segment for kernels before 6.2: the same with a helper call to see the tcp_sock. */
+SEC("tp_btf/tcp_probe")
+int BPF_PROG(on_segment_compat, struct sock *sk)
+{
+	return segment(sk, bpf_skc_to_tcp_sock(sk));
 }
 
 /* The kernel retransmitted (or tried to): count the segments its own counter added. */

@@ -24,6 +24,7 @@ import java.util.Map;
  */
 public final class Btf implements AutoCloseable {
     private static final int BTF_KIND_ENUM = 6;
+    private static final int BTF_KIND_FUNC = 12;
     private static final int BTF_KIND_ENUM64 = 19;
     private static final int TYPE_HEADER = 12;
 
@@ -88,6 +89,19 @@ public final class Btf implements AutoCloseable {
             out.putIfAbsent(value, name);
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Whether the kernel defines a function of this name (BTF kind FUNC): where a program may call a
+     * kfunc, such as {@code bpf_rdonly_cast}, only on kernels that have it.
+     */
+    public synchronized boolean hasFunction(String name) {
+        if (btf == null) {
+            throw new IllegalStateException("BTF closed");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            return LibBpf.btfFindByNameKind(btf, a.allocateFrom(name), BTF_KIND_FUNC) > 0;
+        }
     }
 
     /** Frees the parsed types; idempotent. */

@@ -1,6 +1,7 @@
 package io.sonde.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Enum values read from the running kernel's BTF. */
+/** Enum values and functions read from the running kernel's BTF. */
 class BtfTest {
     @Test
     void readsEnumValuesOfTheRunningKernel() {
@@ -20,6 +21,16 @@ class BtfTest {
             Map<Long, String> reasons = btf.enumValues("skb_drop_reason");
             assertTrue(reasons.containsValue("SKB_DROP_REASON_NOT_SPECIFIED"), "drop reasons: " + reasons);
             assertTrue(btf.enumValues("no_such_enum_in_any_kernel").isEmpty());
+        }
+    }
+
+    @Test
+    void findsFunctionsOfTheRunningKernel() {
+        KernelTests.requireBpf();
+        try (Btf btf = Btf.vmlinux()) {
+            assertTrue(btf.hasFunction("tcp_rcv_established"));
+            assertFalse(btf.hasFunction("no_such_function_in_any_kernel"));
+            assertFalse(btf.hasFunction("bpf_map_type"), "an enum is no function");
         }
     }
 

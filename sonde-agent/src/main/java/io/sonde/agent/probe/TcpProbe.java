@@ -5,6 +5,7 @@ import io.sonde.agent.metrics.CounterFamily;
 import io.sonde.agent.metrics.Log2Histogram;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
+import io.sonde.bpf.Btf;
 import io.sonde.bpf.Program;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -61,6 +62,7 @@ public final class TcpProbe extends BpfProbe {
     /** Bytes per cgroup already exposed: the exposed counters never go down. */
     private final Map<Long, long[]> exposedBytes = new HashMap<>();
     private int topRemotes = 50;
+    private String segmentProgram = "on_segment";
     /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
     private static final Duration POLL = Duration.ofMillis(100);
     private EventRing events;
@@ -83,11 +85,18 @@ public final class TcpProbe extends BpfProbe {
         object.setGlobal("connection_events", settings.connectionEvents());
         object.map("live").resize(settings.maxConnections());
         topRemotes = settings.topRemotes();
+        // the per-segment program sees the socket as a tcp_sock through a cast that costs nothing (6.2 and
+        // later), else through a helper call
+        try (Btf btf = Btf.vmlinux()) {
+            segmentProgram = btf.hasFunction("bpf_rdonly_cast") ? "on_segment" : "on_segment_compat";
+        }
+        object.program("on_segment").setAutoload(segmentProgram.equals("on_segment"));
+        object.program("on_segment_compat").setAutoload(segmentProgram.equals("on_segment_compat"));
     }
 
     @Override
     protected List<Attachment> attachments() {
-        return List.of(Attachment.of("on_state", Program::attach), Attachment.of("on_segment", Program::attach),
+        return List.of(Attachment.of("on_state", Program::attach), Attachment.of(segmentProgram, Program::attach),
                 Attachment.of("on_retransmit", Program::attach), Attachment.of("on_send_reset", Program::attach),
                 Attachment.of("on_receive_reset", Program::attach));
     }
