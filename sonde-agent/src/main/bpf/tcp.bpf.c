@@ -18,7 +18,8 @@
 // one socket are never closer than the interval, and a sample comes at most one received segment later
 // than a clock read would have taken it (when the timestamp still predates the due time). The storage
 // dies with its socket, so a new socket at a freed one's address starts afresh, where an entry keyed by
-// the address could outlive its socket.
+// the address could outlive its socket. (bpf_ktime_get_coarse_ns would have done for the timestamp, but
+// the verifier refuses it in tracing programs.)
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
