@@ -79,7 +79,7 @@ def section6(meta, path):
     metric = {"files": "cpu_ns_per_op", "process": "cpu_ns_per_op", "block": "io_cpu_ns_per_op",
               "tcp": "cpu_ns_per_op", "netdev": "cpu_ns_per_op", "drops": "cpu_ns_per_op"}
     unit = {"files": "openat + close (thread CPU ns)", "process": "fork + exit + wait (CPU ns, process and children)",
-            "block": "4 KiB O_DIRECT read (CPU ns of the reader and of all kernel threads, median of 10 segments)",
+            "block": "4 KiB O_DIRECT read (CPU ns of the reader and of the kworker and ksoftirqd threads, median of 10 segments)",
             "tcp": "loopback TCP request + response, 64 bytes each (CPU ns of both threads)",
             "netdev": "loopback TCP request + response, 64 bytes each (CPU ns of both threads)",
             "drops": "UDP datagram to a closed loopback port (thread CPU ns)"}
@@ -269,8 +269,8 @@ def section6(meta, path):
       "the exit hook runs in the child), `dio_loop` (4 KiB `O_DIRECT` reads at queue depth 1 from a loop "
       "device backed by a 64 MiB file in `/dev/shm`; the loop driver copies in an unbound kworker and the "
       "completion, with `block_rq_complete`, runs in the BLOCK softirq, mostly in `ksoftirqd`, so the figure is "
-      "CPU time: the reading thread's plus every kernel thread's (`sum_exec_runtime` from `/proc/PID/schedstat`, "
-      "steal time excluded), per read, the median of 10 segments of the run, each measured on its own; this "
+      "CPU time: the reading thread's plus that of every `kworker` and `ksoftirqd` thread (`sum_exec_runtime` "
+      "from `/proc/PID/schedstat`, steal time excluded), per read, the median of 10 segments of the run, each measured on its own; this "
       "leaves out the idle gaps between the hand-offs, whose length changes with the machine's load, and other "
       "processes' work). For `files`, two more "
       "configurations measure the default pairing: the agent with `--probes syscalls,files` (files then takes "

@@ -600,9 +600,10 @@ fi
 #   block:   4 KiB O_DIRECT reads at queue depth 1 from a loop device backed by a file in /dev/shm
 #            (dio_loop): block_io_start, block_rq_issue, block_rq_complete per read. The loop driver
 #            copies in an unbound kworker and completes in the BLOCK softirq (mostly ksoftirqd), so the
-#            figure is the CPU time of the reading thread plus that of every kernel thread per read (the
-#            median of 10 segments); the wall time, which also counts the idle gaps between these
-#            hand-offs and moved by microseconds with the machine's load, is printed beside it
+#            figure is the CPU time of the reading thread plus that of the kworker and ksoftirqd
+#            threads, per read (the median of 10 segments); the wall time, which also counts the idle
+#            gaps between these hand-offs and moved by microseconds with the machine's load, is
+#            printed beside it
 #   tcp, netdev: tcp_pingpong, a 64-byte request and response on one loopback TCP connection between
 #            two threads on CPU 1 (two segments per round trip: tcp_probe twice, cgroup_skb egress and
 #            ingress twice each); CPU of the process (softirq time is charged to the threads here)

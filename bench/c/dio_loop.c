@@ -5,10 +5,11 @@
 // (for a loop device: its worker, an unbound kworker, then the BLOCK softirq, mostly in ksoftirqd).
 //
 // The figure (io_cpu_ns_per_op) is CPU time, not wall time: this thread's CPU plus the CPU of every
-// kernel thread of the machine (sum_exec_runtime from /proc/PID/schedstat, ns; without steal time when
-// the kernel has paravirt time accounting), per read. It counts where the request's work runs wherever
-// that is, and not the idle gaps between the hand-offs (vCPU wake-ups, which change with the machine's
-// load), nor other processes' work. The timed reads are cut into SEGMENTS segments, each measured on its
+// kworker/ and ksoftirqd/ thread of the machine (sum_exec_runtime from /proc/PID/schedstat, ns; without
+// steal time when the kernel has paravirt time accounting), per read. It counts the request's work
+// wherever it runs, and not the idle gaps between the hand-offs (vCPU wake-ups, which change with the
+// machine's load), nor other processes' work, nor kernel threads that never serve a read (kdamond, rcu,
+// jbd2: they run on their own clock). The timed reads are cut into SEGMENTS segments, each measured on its
 // own (the /proc scan between two segments is outside both); the figure is the median of the segments,
 // so that a burst of other kernel-thread work (writeback, another device's completions) spoils one
 // segment, not the figure. Also printed: the same as a mean over the whole run, its kernel-thread part,
