@@ -247,6 +247,19 @@ trap 'exit 130' INT TERM
 WORK_CPU=1 TOOL_CPU=0
 
 # waits (up to 10 s) for a condition command to succeed
+# stops bpftrace with SIGINT (it then prints its maps); once in a while it misses the first one, so
+# send it again after 20 s, and SIGKILL after 40 s, rather than wait forever
+stop_bpftrace() { # $1 pid
+  local i
+  kill -INT "$1" 2>/dev/null || true
+  for i in $(seq 1 400); do
+    kill -0 "$1" 2>/dev/null || break
+    [ "$i" != 200 ] || { log "bpftrace ignored SIGINT for 20 s; sending it again"; kill -INT "$1" 2>/dev/null || true; }
+    sleep 0.1
+  done
+  kill -0 "$1" 2>/dev/null && { log "bpftrace still running after 40 s; killing it"; kill -KILL "$1" 2>/dev/null || true; }
+  wait "$1" || true
+}
 wait_for() {
   local i
   for i in $(seq 1 200); do
@@ -296,8 +309,7 @@ run_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... coun
       foreign=$(foreign_tracing "$pid")
       line=$(workload)
       foreign=$((foreign + $(foreign_tracing "$pid")))
-      kill -INT "$pid"
-      wait "$pid" || true
+      stop_bpftrace "$pid"
       rm -f "$attacher"
       count=$(sed -n 's/^@c: //p' "$out/bpftrace.txt") ;;
   esac
@@ -439,8 +451,7 @@ run_sys_config() { # prints "calls=... cpu_ns_per_call=... wall_ns_per_call=... 
       foreign=$(foreign_tracing "$pid")
       line=$(workload)
       foreign=$((foreign + $(foreign_tracing "$pid")))
-      kill -INT "$pid"
-      wait "$pid" || true
+      stop_bpftrace "$pid"
       rm -f "$attacher"
       # getppid's entries in the count map, summed over cgroups: lines "@[cgroup, 110]: N"
       count=$(awk -v m="$map" -v nr="$nr" '
@@ -543,8 +554,7 @@ run_sched_config() { # prints the pingpong line, then "count=... waits=... forei
       foreign=$(foreign_sched "$pid")
       line=$(pingpong)
       foreign=$((foreign + $(foreign_sched "$pid")))
-      kill -INT "$pid"
-      wait "$pid" || true
+      stop_bpftrace "$pid"
       rm -f "$attacher"
       # the waits in all the printed histograms: lines "[1K, 2K)   123 |@@@|"
       waits=$(awk '/^\[/ { sub(/^\[[^)]*\) */, ""); s += $1; hit = 1 } END { if (hit) print s }' "$out/bpftrace.txt") ;;
@@ -718,8 +728,7 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       foreign=$(foreign_probe "$probe" "$pid")
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
-      kill -INT "$pid"
-      wait "$pid" || true
+      stop_bpftrace "$pid"
       rm -f "$attacher"
       # the counting map's samples, summed: files every "@[...]: N", process "@forks[...]", block "@req[...]"
       local map
