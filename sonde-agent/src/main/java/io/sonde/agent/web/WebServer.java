@@ -9,13 +9,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.sonde.agent.config.ConfigValueException;
 import io.sonde.agent.events.EventBus;
 
-import io.prometheus.metrics.config.EscapingScheme;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -33,7 +28,8 @@ import java.util.function.Supplier;
  * (Prometheus text, or OpenMetrics when the scraper asks for it), {@code /-/healthy},
  * {@code /-/ready}, {@code /api/probes}, {@code PUT /api/probes/{probe}/settings} (run-time settings)
  * and {@code /api/events} (Server-Sent Events). Each request runs on a virtual thread, so an SSE
- * client holds one virtual thread and one bounded queue on the event bus, both freed when it leaves.
+ * client holds one virtual thread and one bounded queue on the event bus, both freed when it leaves;
+ * {@code /metrics} hands the collecting and writing to one platform thread ({@link ExposedMetrics}).
  *
  * <pre>{@code
  * WebServer web = WebServer.start(new InetSocketAddress("127.0.0.1", 9949), registry, supervisor::ready,
@@ -47,10 +43,12 @@ public final class WebServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExposedMetrics metrics;
 
-    private WebServer(HttpServer server, ExecutorService executor) {
+    private WebServer(HttpServer server, ExecutorService executor, ExposedMetrics metrics) {
         this.server = server;
         this.executor = executor;
+        this.metrics = metrics;
     }
 
     /** Binds and starts serving. Throws IOException naming the address when it cannot bind. */
@@ -86,7 +84,8 @@ public final class WebServer implements AutoCloseable {
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        server.createContext("/metrics", get(ex -> metrics(ex, registry)));
+        ExposedMetrics metrics = new ExposedMetrics(registry);
+        server.createContext("/metrics", get(metrics::serve));
         server.createContext("/-/healthy", get(ex -> text(ex, 200, "Healthy\n")));
         server.createContext("/-/ready", get(ex -> {
             if (ready.getAsBoolean()) {
@@ -116,7 +115,7 @@ public final class WebServer implements AutoCloseable {
         server.createContext("/", get(ex -> json(ex, 404, Map.of("error", "no such endpoint: "
                 + ex.getRequestURI().getPath()))));
         server.start();
-        return new WebServer(server, executor);
+        return new WebServer(server, executor, metrics);
     }
 
     /** The address actually bound (useful with port 0). */
@@ -180,16 +179,6 @@ public final class WebServer implements AutoCloseable {
         };
     }
 
-    private static void metrics(HttpExchange ex, PrometheusRegistry registry) throws IOException {
-        String accept = ex.getRequestHeaders().getFirst("Accept");
-        ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")
-                ? OpenMetricsTextFormatWriter.create() : PrometheusTextFormatWriter.create();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-        writer.write(body, registry.scrape(), EscapingScheme.fromAcceptHeader(accept));
-        ex.getResponseHeaders().set("Content-Type", writer.getContentType());
-        send(ex, 200, body.toByteArray());
-    }
-
     static void text(HttpExchange ex, int status, String body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         send(ex, status, body.getBytes(StandardCharsets.UTF_8));
@@ -215,5 +204,6 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+        metrics.close();
     }
 }
