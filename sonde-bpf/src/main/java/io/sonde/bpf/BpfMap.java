@@ -34,6 +34,14 @@ public final class BpfMap implements AutoCloseable {
     private static final int EINVAL = 22;
     private static final int ENOTSUPP = 524;
     private static final int EOPNOTSUPP = 95;
+    private static final int ENOSPC = 28;
+    /**
+     * The bytes of keys and values one batch call fills at most. The buffers are allocated and zeroed at
+     * every read: sized by entries (up to 4,096 of a kilobyte each) they cost more than the read itself.
+     */
+    private static final int BATCH_BYTES = 64 * 1024;
+    /** The entries one batch call takes at least: a hash map hands over whole buckets. */
+    private static final int BATCH_MIN_ENTRIES = 64;
 
     /** Flags of an update, as the kernel defines them. */
     public enum UpdateFlag {
@@ -446,8 +454,9 @@ public final class BpfMap implements AutoCloseable {
         if (Boolean.FALSE.equals(batchSupported)) {
             return null;
         }
-        int chunk = Math.max(1, Math.min(maxEntries, 4096));
         int slot = valueSlotSize();
+        int chunk = Math.max(1, Math.min(maxEntries, Math.min(4096,
+                Math.max(BATCH_MIN_ENTRIES, BATCH_BYTES / (keySize + slot)))));
         List<Entry> out = new ArrayList<>();
         try (Arena a = Arena.ofConfined()) {
             int token = Math.max(keySize, 8);
@@ -463,6 +472,13 @@ public final class BpfMap implements AutoCloseable {
                 count.set(ValueLayout.JAVA_INT, 0, chunk);
                 int err = LibBpf.mapLookupBatch(delete, fd(), first ? MemorySegment.NULL : in, outBatch, keys, values,
                         count, opts);
+                if (err == -ENOSPC && chunk < maxEntries) {
+                    // one hash bucket holds more entries than the buffers: take it again with room for it
+                    chunk = Math.min(maxEntries, chunk * 2);
+                    keys = a.allocate((long) keySize * chunk, 8);
+                    values = a.allocate((long) slot * chunk, 8);
+                    continue;
+                }
                 if (err < 0 && err != -ENOENT) {
                     if (first && (err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP)) {
                         batchSupported = false;

@@ -78,6 +78,36 @@ class MapTest {
     }
 
     @Test
+    void batchReadsSpanningManyCallsSeeEveryEntryOnce() {
+        // 1 KiB values: one batch call takes 64 of them, so 3,000 entries need about 47 calls
+        int n = 3000;
+        try (BpfMap map = BpfMap.create(MapType.HASH, "t_batch", 4, 1024, 4096);
+                BpfMap pcpu = BpfMap.create(MapType.PERCPU_HASH, "t_batch_pcpu", 4, 512, 4096)) {
+            int cpus = Kernel.possibleCpus();
+            for (int k = 0; k < n; k++) {
+                byte[] v = new byte[1024];
+                java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.nativeOrder()).putLong(0, k * 7L)
+                        .putLong(1016, k);
+                map.update(intBytes(k), v, UpdateFlag.NO_EXIST);
+                pcpu.update(intBytes(k), new byte[512 * cpus], UpdateFlag.NO_EXIST);
+            }
+            List<BpfMap.Entry> entries = map.entries();
+            assertEquals(Boolean.TRUE, map.batchSupported());
+            assertEquals(n, entries.size(), "no entry missed or repeated");
+            Set<Integer> keys = keysOf(entries.stream().map(BpfMap.Entry::key).toList());
+            assertEquals(n, keys.size());
+            for (BpfMap.Entry e : entries) {
+                int k = (int) (longAt(e.value(), 1016));
+                assertEquals(k, java.nio.ByteBuffer.wrap(e.key()).order(java.nio.ByteOrder.nativeOrder()).getInt());
+                assertEquals(k * 7L, longAt(e.value(), 0), "each value is its own key's");
+            }
+            assertEquals(n, pcpu.entries().size());
+            assertEquals(n, map.drain().size(), "drain takes every entry, also over many calls");
+            assertTrue(map.keys().isEmpty());
+        }
+    }
+
+    @Test
     void sizesAreCheckedBeforeTheSystemCall() {
         try (BpfMap map = BpfMap.create(MapType.HASH, "t_sizes", 4, 8, 4)) {
             BpfException key = assertThrows(BpfException.class, () -> map.lookup(new byte[8]));
