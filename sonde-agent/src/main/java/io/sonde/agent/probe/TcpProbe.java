@@ -3,6 +3,7 @@ package io.sonde.agent.probe;
 import io.sonde.agent.config.AgentConfig;
 import io.sonde.agent.metrics.CounterFamily;
 import io.sonde.agent.metrics.Log2Histogram;
+import io.sonde.agent.metrics.SeriesBudget;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfObject;
 import io.sonde.bpf.Btf;
@@ -55,6 +56,7 @@ import java.util.Map;
 public final class TcpProbe extends BpfProbe {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.tcp");
     private static final String[] RESULTS = {"established", "refused", "timeout", "error"};
+    private static final String OTHER = SeriesBudget.OTHER;
     private static final int HIST_BYTES = (Log2Histogram.SLOTS + 1) * 8;
     private static final int STATS_CONNECT = 80;
     private static final int STATS_DURATION = STATS_CONNECT + HIST_BYTES;
@@ -295,11 +297,39 @@ public final class TcpProbe extends BpfProbe {
             values.put(remote, v);
             traffic.put(remote, v.getLong(0) + liveTraffic.getOrDefault(remote, 0L));
         }
-        remoteLabels(traffic, topRemotes).forEach((remote, label) -> {
-            ByteBuffer v = values.get(remote);
-            f.remoteRetransmits.add(v.getLong(8), label);
-            f.remoteRtt.add(slots(v, 16), v.getLong(16 + Log2Histogram.SLOTS * 8), label);
-        });
+        addRemotes(remoteLabels(traffic, topRemotes), values, f.remoteRetransmits, f.remoteRtt);
+    }
+
+    /**
+     * Adds each remote's retransmits and RTT histogram ({@code struct tcp_remote_stats} from offset 8) under
+     * its label. The "other" remotes are summed here and added once: there may be thousands, and each
+     * would pass the series budget and merge its 40 slots on its own.
+     */
+    static void addRemotes(Map<Remote, String> labels, Map<Remote, ByteBuffer> values, CounterFamily retransmits,
+            Log2Histogram rtt) {
+        long otherRetransmits = 0;
+        long[] otherSlots = null;
+        long otherSumNanos = 0;
+        for (Map.Entry<Remote, String> e : labels.entrySet()) {
+            ByteBuffer v = values.get(e.getKey());
+            if (!e.getValue().equals(OTHER)) {
+                retransmits.add(v.getLong(8), e.getValue());
+                rtt.add(slots(v, 16), v.getLong(16 + Log2Histogram.SLOTS * 8), e.getValue());
+                continue;
+            }
+            if (otherSlots == null) {
+                otherSlots = new long[Log2Histogram.SLOTS];
+            }
+            otherRetransmits += v.getLong(8);
+            for (int i = 0; i < otherSlots.length; i++) {
+                otherSlots[i] += v.getLong(16 + i * 8);
+            }
+            otherSumNanos += v.getLong(16 + Log2Histogram.SLOTS * 8);
+        }
+        if (otherSlots != null) {
+            retransmits.add(otherRetransmits, OTHER);
+            rtt.add(otherSlots, otherSumNanos, OTHER);
+        }
     }
 
     /**
@@ -308,12 +338,14 @@ public final class TcpProbe extends BpfProbe {
      */
     static Map<Remote, String> remoteLabels(Map<Remote, Long> traffic, int top) {
         List<Map.Entry<Remote, Long>> ranked = new ArrayList<>(traffic.entrySet());
+        // a label is text made from an address: made once per remote, not at every comparison of a tie
+        Map<Remote, String> texts = new HashMap<>();
         ranked.sort(Map.Entry.<Remote, Long>comparingByValue().reversed()
-                .thenComparing(e -> e.getKey().label()));
+                .thenComparing(e -> texts.computeIfAbsent(e.getKey(), Remote::label)));
         Map<Remote, String> labels = new java.util.LinkedHashMap<>();
         for (int i = 0; i < ranked.size(); i++) {
             Remote remote = ranked.get(i).getKey();
-            labels.put(remote, i < top ? remote.label() : "other");
+            labels.put(remote, i < top ? texts.computeIfAbsent(remote, Remote::label) : OTHER);
         }
         return labels;
     }

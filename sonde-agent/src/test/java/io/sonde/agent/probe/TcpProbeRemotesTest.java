@@ -2,6 +2,15 @@ package io.sonde.agent.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sonde.agent.metrics.CounterFamily;
+import io.sonde.agent.metrics.Log2Histogram;
+
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,5 +43,59 @@ class TcpProbeRemotesTest {
         assertEquals("10.0.0.9:7", labels.get(v4));
         assertEquals("other", labels.get(v6));
         assertEquals("[fd00::2]:7", TcpProbe.remoteLabels(Map.of(v6, 5L), 1).get(v6));
+    }
+
+    @Test
+    void theOtherRemotesAddUpToWhatEachWouldHaveAdded() {
+        Map<TcpProbe.Remote, Long> traffic = new HashMap<>();
+        Map<TcpProbe.Remote, ByteBuffer> values = new HashMap<>();
+        for (int r = 1; r <= 40; r++) {
+            TcpProbe.Remote remote = v4(r, 1000 + r);
+            traffic.put(remote, (long) (r % 7)); // ties, so that labels decide
+            // struct tcp_remote_stats: u64 traffic, u64 retransmits, then the RTT histogram's slots and sum
+            ByteBuffer v = ByteBuffer.allocate(16 + (Log2Histogram.SLOTS + 1) * 8).order(ByteOrder.nativeOrder());
+            v.putLong(8, r * 3L);
+            for (int s = 0; s < Log2Histogram.SLOTS; s++) {
+                v.putLong(16 + s * 8, (r * 31L + s) % 5);
+            }
+            v.putLong(16 + Log2Histogram.SLOTS * 8, 123_456_789L * r);
+            values.put(remote, v);
+        }
+        Map<TcpProbe.Remote, String> labels = TcpProbe.remoteLabels(traffic, 5);
+        CounterFamily retransmits = new CounterFamily("r", "r", null, "remote");
+        Log2Histogram rtt = new Log2Histogram("h", "h", null, "remote");
+        TcpProbe.addRemotes(labels, values, retransmits, rtt);
+        // what adding every remote on its own gives
+        CounterFamily eachRetransmits = new CounterFamily("r", "r", null, "remote");
+        Log2Histogram eachRtt = new Log2Histogram("h", "h", null, "remote");
+        labels.forEach((remote, label) -> {
+            ByteBuffer v = values.get(remote);
+            long[] slots = new long[Log2Histogram.SLOTS];
+            for (int s = 0; s < slots.length; s++) {
+                slots[s] = v.getLong(16 + s * 8);
+            }
+            eachRetransmits.add(v.getLong(8), label);
+            eachRtt.add(slots, v.getLong(16 + Log2Histogram.SLOTS * 8), label);
+        });
+        CounterSnapshot got = retransmits.snapshot();
+        assertEquals(6, got.getDataPoints().size(), "five remotes and other");
+        CounterSnapshot eachGot = eachRetransmits.snapshot();
+        for (int i = 0; i < got.getDataPoints().size(); i++) {
+            assertEquals(eachGot.getDataPoints().get(i).getLabels(), got.getDataPoints().get(i).getLabels());
+            assertEquals(eachGot.getDataPoints().get(i).getValue(), got.getDataPoints().get(i).getValue());
+        }
+        HistogramSnapshot h = rtt.snapshot();
+        HistogramSnapshot each = eachRtt.snapshot();
+        assertEquals(each.getDataPoints().size(), h.getDataPoints().size());
+        for (int i = 0; i < h.getDataPoints().size(); i++) {
+            HistogramSnapshot.HistogramDataPointSnapshot a = h.getDataPoints().get(i);
+            HistogramSnapshot.HistogramDataPointSnapshot b = each.getDataPoints().get(i);
+            assertEquals(b.getLabels(), a.getLabels());
+            for (int k = 0; k < b.getClassicBuckets().size(); k++) {
+                assertEquals(b.getClassicBuckets().getCount(k), a.getClassicBuckets().getCount(k));
+            }
+            assertEquals(b.getCount(), a.getCount());
+            assertEquals(b.getSum(), a.getSum(), b.getSum() * 1e-12, "the sum, added in nanoseconds then converted");
+        }
     }
 }
