@@ -72,6 +72,7 @@ public final class BpfMap implements AutoCloseable {
     private int fd;
     private boolean closed;
     private volatile Boolean batchSupported;
+    private volatile Boolean batchUpdateSupported;
 
     BpfMap(BpfObject object, MemorySegment map) {
         this.object = object;
@@ -339,6 +340,43 @@ public final class BpfMap implements AutoCloseable {
     public void update(byte[] key, byte[] value, UpdateFlag flag) {
         try (Arena a = Arena.ofConfined()) {
             update(a.allocateFrom(ValueLayout.JAVA_BYTE, key), a.allocateFrom(ValueLayout.JAVA_BYTE, value), flag);
+        }
+    }
+
+    /**
+     * Creates or replaces the first {@code count} entries of caller-owned segments of keys and values (value
+     * slots for per-CPU maps) in one system call where the kernel can (BPF_MAP_UPDATE_BATCH, which knows no
+     * create-only or replace-only), else one update per entry. An array takes its indexes as u32 keys.
+     */
+    public void update(MemorySegment keys, MemorySegment values, int count) {
+        int slot = valueSlotSize();
+        if (count < 0 || keys.byteSize() < (long) keySize * count || values.byteSize() < (long) slot * count) {
+            throw new BpfException("map_update_batch", 0, objectName(), null, "map " + name + ": " + count
+                    + " entries need " + (long) keySize * count + " bytes of keys and " + (long) slot * count
+                    + " of values, given " + keys.byteSize() + " and " + values.byteSize(), null);
+        }
+        if (count == 0) {
+            return;
+        }
+        if (!Boolean.FALSE.equals(batchUpdateSupported)) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
+                n.set(ValueLayout.JAVA_INT, 0, count);
+                MemorySegment opts = a.allocate(24, 8); // struct bpf_map_batch_opts { sz; elem_flags; flags }
+                opts.set(ValueLayout.JAVA_LONG, 0, 24);
+                int err = LibBpf.mapUpdateBatch(fd(), keys, values, n, opts);
+                if (err >= 0) {
+                    batchUpdateSupported = true;
+                    return;
+                }
+                if (batchUpdateSupported != null || (err != -EINVAL && err != -ENOTSUPP && err != -EOPNOTSUPP)) {
+                    throw error("map_update_batch", err, "batch update of " + count + " entries failed");
+                }
+                batchUpdateSupported = false;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            update(keys.asSlice((long) i * keySize, keySize), values.asSlice((long) i * slot, slot), UpdateFlag.ANY);
         }
     }
 

@@ -108,6 +108,35 @@ class MapTest {
     }
 
     @Test
+    void batchUpdateWritesEveryEntryInOneCall() {
+        try (BpfMap array = BpfMap.create(MapType.ARRAY, "t_upd_arr", 4, 8, 1000);
+                BpfMap hash = BpfMap.create(MapType.HASH, "t_upd_hash", 4, 8, 1000);
+                Arena a = Arena.ofConfined()) {
+            int n = 600;
+            MemorySegment keys = a.allocate(4L * n, 8);
+            MemorySegment values = a.allocate(8L * n, 8);
+            for (int i = 0; i < n; i++) {
+                keys.setAtIndex(ValueLayout.JAVA_INT, i, i);
+                values.setAtIndex(ValueLayout.JAVA_LONG, i, 1000L + i);
+            }
+            array.update(keys, values, n);
+            hash.update(keys, values, n - 1);
+            assertEquals(1000 + n - 1, array.lookupLong(n - 1));
+            assertEquals(0, array.lookupLong(n), "past count: untouched");
+            assertEquals(n - 1, hash.keys().size(), "only the first count entries");
+            for (BpfMap.Entry e : hash.entries()) {
+                assertEquals(1000 + java.nio.ByteBuffer.wrap(e.key()).order(java.nio.ByteOrder.nativeOrder())
+                        .getInt(), longAt(e.value(), 0));
+            }
+            values.setAtIndex(ValueLayout.JAVA_LONG, 2, 7);
+            hash.update(keys, values, 3);
+            assertEquals(7, longAt(hash.lookup(intBytes(2)), 0), "an existing key is replaced");
+            BpfException small = assertThrows(BpfException.class, () -> array.update(keys, values, n + 1));
+            assertEquals(0, small.errno(), "sizes are checked before the system call: " + small.getMessage());
+        }
+    }
+
+    @Test
     void sizesAreCheckedBeforeTheSystemCall() {
         try (BpfMap map = BpfMap.create(MapType.HASH, "t_sizes", 4, 8, 4)) {
             BpfException key = assertThrows(BpfException.class, () -> map.lookup(new byte[8]));

@@ -141,6 +141,8 @@ public final class LibBpf {
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
     private static final MethodHandle MAP_LOOKUP_BATCH = h("bpf_map_lookup_batch", BATCH);
     private static final MethodHandle MAP_LOOKUP_AND_DELETE_BATCH = h("bpf_map_lookup_and_delete_batch", BATCH);
+    private static final MethodHandle MAP_UPDATE_BATCH = h("bpf_map_update_batch",
+            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
     private static final MethodHandle OBJ_GET_INFO =
             h("bpf_obj_get_info_by_fd", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
     private static final MethodHandle ENABLE_STATS = h("bpf_enable_stats", FunctionDescriptor.of(C_INT, C_INT));
@@ -524,6 +526,15 @@ public final class LibBpf {
         try {
             MethodHandle mh = delete ? MAP_LOOKUP_AND_DELETE_BATCH : MAP_LOOKUP_BATCH;
             return (int) mh.invokeExact(fd, inBatch, outBatch, keys, values, count, opts);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int mapUpdateBatch(int fd, MemorySegment keys, MemorySegment values, MemorySegment count,
+            MemorySegment opts) {
+        try {
+            return (int) MAP_UPDATE_BATCH.invokeExact(fd, keys, values, count, opts);
         } catch (Throwable t) {
             throw rethrow(t);
         }
