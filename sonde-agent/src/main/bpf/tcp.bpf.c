@@ -5,9 +5,9 @@
 //
 // Every socket between SYN_SENT (or ESTABLISHED) and CLOSE has an entry in `live`. Bytes come from the
 // socket's own counters (bytes_acked, bytes_received): a closing socket adds its final figures to its
-// cgroup, and refresh_live, which the agent runs at every scrape, copies the counters of the open ones
-// into their entries, so that long-lived connections count up to the scrape. Retransmits are the delta
-// of the socket's total_retrans, the counter the kernel adds to RetransSegs with.
+// cgroup, and refresh_listed, which the agent runs at every scrape for the open ones it found in `live`,
+// copies their counters into their entries, so that long-lived connections count up to the scrape.
+// Retransmits are the delta of the socket's total_retrans, the counter the kernel adds to RetransSegs with.
 //
 // The per-segment path (on_segment, every segment an established socket receives) does no hash lookup
 // and reads no clock: an established socket also has socket-local storage (`sock_hot`) with the time its
@@ -72,6 +72,15 @@ struct {
 	__type(key, int);
 	__type(value, struct tcp_sock_hot);
 } sock_hot SEC(".maps");
+
+/* The keys of `live` that refresh_listed refreshes, written by the agent before each run; a zero key or
+ * the end of the array ends the list. As large as `live` (the agent resizes both). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u64);
+} refresh_list SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -476,15 +485,22 @@ int BPF_PROG(on_receive_reset, struct sock *sk)
 	return 0;
 }
 
-static long refresh_one(struct bpf_map *map, __u64 *key, struct tcp_live *l, void *ctx)
+static long refresh_at(__u64 index, void *ctx)
 {
-	const struct sock *sk = (const struct sock *)*key;
+	__u32 i = index;
+	__u64 *key = bpf_map_lookup_elem(&refresh_list, &i);
+	const struct sock *sk;
+	struct tcp_live *l;
 
-	if (!l->established_ns)
+	if (!key || !*key)
+		return 1;
+	l = bpf_map_lookup_elem(&live, key);
+	if (!l || !l->established_ns)
 		return 0;
+	sk = (const struct sock *)*key;
 	/* an entry whose socket went away unseen: the address holds something else now */
 	if (BPF_CORE_READ(sk, __sk_common.skc_portpair) != l->portpair) {
-		bpf_map_delete_elem(map, key);
+		bpf_map_delete_elem(&live, key);
 		return 0;
 	}
 	l->acked = data_acked(sk, BPF_CORE_READ(sk, __sk_common.skc_state));
@@ -492,11 +508,12 @@ static long refresh_one(struct bpf_map *map, __u64 *key, struct tcp_live *l, voi
 	return 0;
 }
 
-/* Run by the agent at every scrape (BPF_PROG_TEST_RUN), never attached: copies the byte counters of
- * every open socket into its entry. */
+/* Run by the agent at every scrape (BPF_PROG_TEST_RUN), never attached: copies the byte counters of the
+ * open sockets listed in refresh_list into their entries. A walk of `live` itself would visit every one
+ * of its 65,536 hash buckets (about 1 ms), however few sockets are open. */
 SEC("raw_tp")
-int refresh_live(void *ctx)
+int refresh_listed(void *ctx)
 {
-	bpf_for_each_map_elem(&live, refresh_one, NULL, 0);
+	bpf_loop(1 << 23, refresh_at, NULL, 0);
 	return 0;
 }

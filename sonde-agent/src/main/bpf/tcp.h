@@ -54,7 +54,7 @@ struct tcp_live {
 	__u64 established_ns;   /* 0 while connecting */
 	__u64 base_acked;       /* data counters when established, or when first seen */
 	__u64 base_received;
-	__u64 acked;            /* the socket's counters at the last refresh (refresh_live) */
+	__u64 acked;            /* the socket's counters at the last refresh (refresh_listed) */
 	__u64 received;
 	struct tcp_remote remote;
 	__u32 portpair;         /* skc_portpair once established: checks the address still is this socket */

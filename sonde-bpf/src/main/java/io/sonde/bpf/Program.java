@@ -298,7 +298,7 @@ public final class Program {
      * type, as it would on its hook.
      *
      * <pre>{@code
-     * object.program("refresh_live").run();   // SEC("raw_tp") int refresh_live(void *ctx)
+     * object.program("refresh_listed").run();   // SEC("raw_tp") int refresh_listed(void *ctx)
      * }</pre>
      */
     public int run() {

@@ -12,6 +12,9 @@ import io.sonde.bpf.Program;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -34,11 +37,11 @@ import java.util.Map;
  * kernel works on the socket in softirq context on behalf of no task.
  *
  * <p>Bytes: {@code bytes_acked} and {@code bytes_received} of the socket itself. A closing socket adds
- * its final figures to its cgroup in the kernel; at every scrape the agent runs {@code refresh_live}
- * (BPF_PROG_TEST_RUN), which copies the counters of every open socket into the {@code live} map, and
- * adds them up: long-lived connections count up to the scrape. A connection that closes while a
- * scrape reads may be missing from that one scrape (never counted twice); the exposed counter never
- * goes down.
+ * its final figures to its cgroup in the kernel; at every scrape the agent lists the open sockets it
+ * finds in the {@code live} map, runs {@code refresh_listed} (BPF_PROG_TEST_RUN), which copies their
+ * counters into their entries, and adds them up: long-lived connections count up to the scrape. A
+ * connection that closes while a scrape reads may be missing from that one scrape (never counted
+ * twice); one that opens meanwhile counts from the next; the exposed counter never goes down.
  *
  * <p>RTT: every received segment runs {@code on_segment}, which finds the socket's next sample time in
  * socket-local storage ({@code sock_hot}, BPF_MAP_TYPE_SK_STORAGE, kernel side only) and compares it
@@ -50,8 +53,8 @@ import java.util.Map;
  *
  * <p>Map layouts (tcp.h): {@code cgroup_stats} hash by cgroup id of {@code struct tcp_cgroup_stats};
  * {@code remote_stats} LRU hash by {@code struct tcp_remote} of {@code struct tcp_remote_stats};
- * {@code live} LRU hash by socket address of {@code struct tcp_live}; records: {@code struct
- * tcp_event}, published as {@link TcpEvents}.
+ * {@code live} LRU hash by socket address of {@code struct tcp_live}; {@code refresh_list} array of
+ * socket addresses; records: {@code struct tcp_event}, published as {@link TcpEvents}.
  */
 public final class TcpProbe extends BpfProbe {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.tcp");
@@ -94,6 +97,7 @@ public final class TcpProbe extends BpfProbe {
         object.setGlobal("rtt_interval_ns", settings.rttIntervalMs() * 1_000_000L);
         object.setGlobal("connection_events", settings.connectionEvents());
         object.map("live").resize(settings.maxConnections());
+        object.map("refresh_list").resize(settings.maxConnections());
         topRemotes = settings.topRemotes();
         // the per-segment program sees the socket as a tcp_sock through a cast that costs nothing (6.2 and
         // later), else through a helper call
@@ -204,8 +208,7 @@ public final class TcpProbe extends BpfProbe {
             bytes.put(id, new long[] {v.getLong(64), v.getLong(72)});
         }
         Map<Remote, Long> liveTraffic = new HashMap<>();
-        object().program("refresh_live").run();
-        for (BpfMap.Entry e : map("live").entries()) {
+        for (BpfMap.Entry e : refreshLive(map("live"))) {
             ByteBuffer v = ByteBuffer.wrap(e.value()).order(ByteOrder.nativeOrder());
             if (v.getLong(LIVE_ESTABLISHED) == 0) {
                 continue;
@@ -235,6 +238,38 @@ public final class TcpProbe extends BpfProbe {
             }
         }
         readRemotes(f, liveTraffic);
+    }
+
+    /**
+     * The entries of {@code live}, the established ones with their socket's counters as of now: their keys
+     * go into {@code refresh_list}, {@code refresh_listed} copies the counters, and the map is read again.
+     */
+    private List<BpfMap.Entry> refreshLive(BpfMap live) {
+        List<BpfMap.Entry> entries = live.entries();
+        BpfMap list = map("refresh_list");
+        List<byte[]> open = new ArrayList<>();
+        for (BpfMap.Entry e : entries) {
+            if (BpfMap.longAt(e.value(), 16) != 0 && open.size() < list.maxEntries()) {
+                open.add(e.key());
+            }
+        }
+        if (open.isEmpty()) {
+            return entries;
+        }
+        int n = Math.min(open.size() + 1, list.maxEntries()); // a zero key ends the list
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment indexes = a.allocate(ValueLayout.JAVA_INT, n);
+            MemorySegment keys = a.allocate(ValueLayout.JAVA_LONG, n);
+            for (int i = 0; i < n; i++) {
+                indexes.setAtIndex(ValueLayout.JAVA_INT, i, i);
+                if (i < open.size()) {
+                    MemorySegment.copy(open.get(i), 0, keys, ValueLayout.JAVA_BYTE, i * 8L, 8);
+                }
+            }
+            list.update(indexes, keys, n);
+        }
+        object().program("refresh_listed").run();
+        return live.entries();
     }
 
     private static void cgroupFigures(Families f, ByteBuffer v, String cgroup, String container) {
