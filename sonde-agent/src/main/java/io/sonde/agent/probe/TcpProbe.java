@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -369,19 +370,27 @@ public final class TcpProbe extends BpfProbe {
 
     /**
      * The label of every remote: its own ({@code ip:port}) for the {@code top} with the most traffic
-     * (equal traffic in label order, so that the choice does not flap), "other" for the rest.
+     * (equal traffic in label order, so that the choice does not flap), ranked first; "other" for the
+     * rest, in no particular order (they are summed). Labels are made only for the top and for the ties
+     * at its boundary: a full sort made the label of thousands of remotes.
      */
     static Map<Remote, String> remoteLabels(Map<Remote, Long> traffic, int top) {
-        List<Map.Entry<Remote, Long>> ranked = new ArrayList<>(traffic.entrySet());
-        // a label is text made from an address: made once per remote, not at every comparison of a tie
-        Map<Remote, String> texts = new HashMap<>();
-        ranked.sort(Map.Entry.<Remote, Long>comparingByValue().reversed()
-                .thenComparing(e -> texts.computeIfAbsent(e.getKey(), Remote::label)));
+        record Ranked(Remote remote, long traffic, String label) {}
+        long[] amounts = traffic.values().stream().mapToLong(Long::longValue).sorted().toArray();
+        // the least traffic that still can make the top: above it a remote is in, at it the label decides
+        long floor = amounts.length <= top ? Long.MIN_VALUE : amounts[amounts.length - Math.max(1, top)];
+        List<Ranked> candidates = new ArrayList<>();
+        traffic.forEach((remote, amount) -> {
+            if (amount >= floor) {
+                candidates.add(new Ranked(remote, amount, remote.label()));
+            }
+        });
+        candidates.sort(Comparator.comparingLong(Ranked::traffic).reversed().thenComparing(Ranked::label));
         Map<Remote, String> labels = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < ranked.size(); i++) {
-            Remote remote = ranked.get(i).getKey();
-            labels.put(remote, i < top ? texts.computeIfAbsent(remote, Remote::label) : OTHER);
+        for (int i = 0; i < Math.min(top, candidates.size()); i++) {
+            labels.put(candidates.get(i).remote(), candidates.get(i).label());
         }
+        traffic.keySet().forEach(remote -> labels.putIfAbsent(remote, OTHER));
         return labels;
     }
 }

@@ -98,4 +98,27 @@ class TcpProbeRemotesTest {
             assertEquals(b.getSum(), a.getSum(), b.getSum() * 1e-12, "the sum, added in nanoseconds then converted");
         }
     }
+
+    @Test
+    void theTopOfThousandsWithTiesIsWhatAFullSortGives() {
+        java.util.Random random = new java.util.Random(42);
+        Map<TcpProbe.Remote, Long> traffic = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            byte[] addr = {10, (byte) random.nextInt(4), (byte) random.nextInt(256), (byte) random.nextInt(256)};
+            traffic.put(new TcpProbe.Remote(addr, random.nextInt(3) * 1000), (long) random.nextInt(40)); // many ties
+        }
+        for (int top : new int[] {1, 50, 2999, 3000, 5000}) {
+            List<Map.Entry<TcpProbe.Remote, Long>> sorted = new java.util.ArrayList<>(traffic.entrySet());
+            sorted.sort(Map.Entry.<TcpProbe.Remote, Long>comparingByValue().reversed()
+                    .thenComparing(e -> e.getKey().label()));
+            List<TcpProbe.Remote> expected = sorted.stream().limit(top).map(Map.Entry::getKey).toList();
+            Map<TcpProbe.Remote, String> labels = TcpProbe.remoteLabels(traffic, top);
+            assertEquals(traffic.keySet(), labels.keySet(), "every remote has a label");
+            assertEquals(expected, labels.keySet().stream().limit(expected.size()).toList(), "the top, ranked");
+            for (TcpProbe.Remote r : expected) {
+                assertEquals(r.label(), labels.get(r));
+            }
+            assertEquals(traffic.size() - expected.size(), labels.values().stream().filter("other"::equals).count());
+        }
+    }
 }
