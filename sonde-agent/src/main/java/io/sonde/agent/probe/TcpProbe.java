@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * TcpProbe follows every TCP socket from connect or accept to close and counts, per cgroup of the
@@ -333,52 +334,59 @@ public final class TcpProbe extends BpfProbe {
             values.put(remote, v);
             traffic.put(remote, v.getLong(0) + liveTraffic.getOrDefault(remote, 0L));
         }
-        addRemotes(remoteLabels(traffic, topRemotes), values, f.remoteRetransmits, f.remoteRtt);
+        addRemotes(topRemotes(traffic, topRemotes), values, f.remoteRetransmits, f.remoteRtt);
     }
 
     /**
-     * Adds each remote's retransmits and RTT histogram ({@code struct tcp_remote_stats} from offset 8) under
-     * its label. The "other" remotes are summed here and added once: there may be thousands, and each
-     * would pass the series budget and merge its 40 slots on its own.
+     * Adds each remote's retransmits and RTT histogram ({@code struct tcp_remote_stats} from offset 8): the
+     * top ones under their labels, the rest summed here and added once as "other" (there may be thousands,
+     * and each would pass the series budget and merge its 40 slots on its own).
      */
-    static void addRemotes(Map<Remote, String> labels, Map<Remote, ByteBuffer> values, CounterFamily retransmits,
+    static void addRemotes(Map<Remote, String> top, Map<Remote, ByteBuffer> values, CounterFamily retransmits,
             Log2Histogram rtt) {
+        top.forEach((remote, label) -> {
+            ByteBuffer v = values.get(remote);
+            retransmits.add(v.getLong(8), label);
+            rtt.add(slots(v, 16), v.getLong(16 + Log2Histogram.SLOTS * 8), label);
+        });
+        if (values.size() == top.size()) {
+            return;
+        }
         long otherRetransmits = 0;
-        long[] otherSlots = null;
+        long[] otherSlots = new long[Log2Histogram.SLOTS];
         long otherSumNanos = 0;
-        for (Map.Entry<Remote, String> e : labels.entrySet()) {
-            ByteBuffer v = values.get(e.getKey());
-            if (!e.getValue().equals(OTHER)) {
-                retransmits.add(v.getLong(8), e.getValue());
-                rtt.add(slots(v, 16), v.getLong(16 + Log2Histogram.SLOTS * 8), e.getValue());
+        for (Map.Entry<Remote, ByteBuffer> e : values.entrySet()) {
+            if (top.containsKey(e.getKey())) {
                 continue;
             }
-            if (otherSlots == null) {
-                otherSlots = new long[Log2Histogram.SLOTS];
-            }
+            ByteBuffer v = e.getValue();
             otherRetransmits += v.getLong(8);
             for (int i = 0; i < otherSlots.length; i++) {
                 otherSlots[i] += v.getLong(16 + i * 8);
             }
             otherSumNanos += v.getLong(16 + Log2Histogram.SLOTS * 8);
         }
-        if (otherSlots != null) {
-            retransmits.add(otherRetransmits, OTHER);
-            rtt.add(otherSlots, otherSumNanos, OTHER);
-        }
+        retransmits.add(otherRetransmits, OTHER);
+        rtt.add(otherSlots, otherSumNanos, OTHER);
     }
 
     /**
-     * The label of every remote: its own ({@code ip:port}) for the {@code top} with the most traffic
-     * (equal traffic in label order, so that the choice does not flap), ranked first; "other" for the
-     * rest, in no particular order (they are summed). Labels are made only for the top and for the ties
-     * at its boundary: a full sort made the label of thousands of remotes.
+     * The {@code top} remotes with the most traffic (equal traffic in label order, so that the choice does
+     * not flap), ranked, with their labels ({@code ip:port}); the rest are "other". Only they and the ties
+     * at the least traffic that makes the top get a label: ranking thousands of remotes cost milliseconds.
      */
-    static Map<Remote, String> remoteLabels(Map<Remote, Long> traffic, int top) {
+    static Map<Remote, String> topRemotes(Map<Remote, Long> traffic, int top) {
+        PriorityQueue<Long> largest = new PriorityQueue<>(top + 1);
+        for (Long amount : traffic.values()) {
+            if (largest.size() < top) {
+                largest.add(amount);
+            } else if (amount > largest.peek()) {
+                largest.poll();
+                largest.add(amount);
+            }
+        }
+        long floor = largest.size() < top || largest.isEmpty() ? Long.MIN_VALUE : largest.peek();
         record Ranked(Remote remote, long traffic, String label) {}
-        long[] amounts = traffic.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        // the least traffic that still can make the top: above it a remote is in, at it the label decides
-        long floor = amounts.length <= top ? Long.MIN_VALUE : amounts[amounts.length - Math.max(1, top)];
         List<Ranked> candidates = new ArrayList<>();
         traffic.forEach((remote, amount) -> {
             if (amount >= floor) {
@@ -390,7 +398,6 @@ public final class TcpProbe extends BpfProbe {
         for (int i = 0; i < Math.min(top, candidates.size()); i++) {
             labels.put(candidates.get(i).remote(), candidates.get(i).label());
         }
-        traffic.keySet().forEach(remote -> labels.putIfAbsent(remote, OTHER));
         return labels;
     }
 }
