@@ -375,6 +375,7 @@ def section8(meta, path):
     idle = {k: next((d for d in rows if d["what"] == "idle" and d["launcher"] == k), None) for k in names}
     idle2 = {k: next((d for d in rows if d["what"] == "idle2" and d["launcher"] == k), None) for k in names}
     http = {k: next((d for d in rows if d["what"] == "http" and d["launcher"] == k), None) for k in names}
+    soak = next((d for d in rows if d["what"] == "soak" and d["launcher"] == "sonde"), None)
 
     def mb(x):
         return float(x) / 1024
@@ -393,8 +394,10 @@ def section8(meta, path):
              f"({spread([x / 1000 for x in ready['jvm_defaults']], '{:.2f}')} s)." if ready["jvm_defaults"] else "."))
     if s_idle:
         peak = max(mb(s_idle["rss_max_kb"]), mb(s_http["rss_max_kb"]) if s_http else 0,
-                   mb(idle2["sonde"]["rss_max_kb"]) if idle2.get("sonde") else 0)
-        w(f"- **Resident memory ≤ {GOAL_RSS_MB} MB:** at most {peak:.0f} MB (idle and under HTTP) with `bin/sonde` — "
+                   mb(idle2["sonde"]["rss_max_kb"]) if idle2.get("sonde") else 0,
+                   mb(soak["rss_max_kb"]) if soak else 0)
+        w(f"- **Resident memory ≤ {GOAL_RSS_MB} MB:** at most {peak:.0f} MB (idle, under HTTP"
+          + (f" and over {int(soak['soak_scrapes']):,} scrapes back to back" if soak else "") + ") with `bin/sonde` — "
           f"{verdict(peak <= GOAL_RSS_MB)}"
           + (f"; with the JVM's defaults up to {max(mb(idle['jvm_defaults']['rss_max_kb']), mb(http['jvm_defaults']['rss_max_kb']) if http['jvm_defaults'] else 0):.0f} MB."
              if idle.get("jvm_defaults") else "."))
@@ -413,6 +416,11 @@ def section8(meta, path):
     if s_http:
         w(f"- Under HTTP at {meta.get('HTTP_RATE')} requests/s: {float(s_http['cpu_percent']):.2f}% of one core, "
           f"{mb(s_http['rss_max_kb']):.0f} MB resident at most, with `bin/sonde`.")
+    if soak:
+        n = int(soak["soak_scrapes"])
+        w(f"- Over {n:,} scrapes back to back (at one scrape every 15 s, {n * 15 / 3600:.0f} hours of scrapes): "
+          f"resident {mb(soak['rss_start_kb']):.0f} MB before, {mb(soak['rss_max_kb']):.0f} MB at most, "
+          f"{mb(soak['rss_kb']):.0f} MB after; {float(soak['cpu_ms_per_scrape']):.1f} ms of the agent's CPU per scrape.")
     w("")
     w("**Method.** Two launches of the same jar, default probes, default configuration (statistics windows of 2 s "
       "every 60 s), pinned to CPU 0: *`bin/sonde`* (a copy of the script with its JVM flags: serial GC, 16 MB "
@@ -427,7 +435,9 @@ def section8(meta, path):
       "memory = `VmRSS` from `/proc/PID/status` every 5 s (the maximum, and the value at the end). **Under HTTP**: "
       f"the same agent right after, {meta.get('LOAD_SECONDS')} s of section 7's HTTP workload "
       f"({meta.get('HTTP_RATE')} requests/s; server on CPU 1, client on CPU 0), scraped every 15 s. Heap figures "
-      "are the agent's own, from `/api/probes` (`agent`), at the end of each interval.")
+      "are the agent's own, from `/api/probes` (`agent`), at the end of each interval. **Soak** (`bin/sonde` "
+      f"only): right after, {meta.get('SOAK_SCRAPES')} scrapes of `/metrics` back to back, resident memory "
+      "sampled every 20 scrapes; the agent's CPU over them divided by their number.")
     w("")
     w("| launch | ready s | what | CPU, % of one core | VmRSS MB end (max) | heap used / committed MB | non-heap used MB |")
     w("|---|---|---|---|---|---|---|")

@@ -48,7 +48,8 @@
 # DIO_OPS (6, default 50000), TCP_ROUND_TRIPS (6, default 200000), DROP_OPS (6, default 300000), PROBES6
 # (6, default "files process block tcp netdev drops"), SLOW_ROUNDS (7, default 4), HTTP_RATE (7 and 8, requests/s, default 2000),
 # HTTP_SECONDS (7, default 8), HTTP_CONNS (default 16), FILEIO_OPS (7, default 200000), READY_STARTS
-# (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 20), SCRAPES (9, default 10).
+# (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 20), SOAK_SCRAPES (8, default 2000),
+# SCRAPES (9, default 10).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
@@ -78,6 +79,7 @@ FILEIO_OPS=${FILEIO_OPS:-200000}
 READY_STARTS=${READY_STARTS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 LOAD_SECONDS=${LOAD_SECONDS:-20}
+SOAK_SCRAPES=${SOAK_SCRAPES:-2000}
 SCRAPES=${SCRAPES:-10}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 # ring buffer parameters. Drain, cold: records per fill far larger than the 4 MiB L2 (~48 and ~53 MB, within
@@ -161,7 +163,7 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "sections=$SECTIONS"
   for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS PIPE_ROUNDS PIPE_SECONDS PIPE_RATES EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
       HOT_ITERATIONS HOT_WARMUP CONC16 CONC256 PROBE_ROUNDS FILE_OPS FORKS DIO_OPS TCP_ROUND_TRIPS DROP_OPS SLOW_ROUNDS HTTP_RATE HTTP_SECONDS \
-      HTTP_CONNS FILEIO_OPS READY_STARTS IDLE_SECONDS LOAD_SECONDS SCRAPES; do
+      HTTP_CONNS FILEIO_OPS READY_STARTS IDLE_SECONDS LOAD_SECONDS SOAK_SCRAPES SCRAPES; do
     echo "$v=${!v}"
   done
 } > "$meta"
@@ -906,6 +908,26 @@ print(" ".join(f"{k}={a[k]}" for k in ("resident_bytes", "heap_used_bytes", "hea
       "non_heap_used_bytes", "non_heap_committed_bytes", "direct_buffer_bytes", "mapped_buffer_bytes") if k in a))
 PY
 }
+# scrapes $2 times back to back; prints the resident memory before, at most (sampled every 20 scrapes)
+# and after, and the agent's CPU per scrape
+soak_agent() {
+  python3 - "$1" "$2" "$agent_pid" "$(getconf CLK_TCK)" <<'PY'
+import sys, urllib.request
+port, n, pid, hz = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+def rss():
+    return next(int(l.split()[1]) for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:"))
+def cpu():
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / hz
+r0, c0, top = rss(), cpu(), 0
+for i in range(n):
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read()
+    if i % 20 == 0:
+        top = max(top, rss())
+r1 = rss()
+print(f"soak_scrapes={n} rss_start_kb={r0} rss_max_kb={max(top, r1)} rss_kb={r1} cpu_ms_per_scrape={(cpu() - c0) * 1000 / n:.1f}", end="")
+PY
+}
 want 8 || READY_STARTS=-1
 if [ "$READY_STARTS" -ge 0 ]; then
   agent7_port=$(free_port)
@@ -937,6 +959,11 @@ if [ "$READY_STARTS" -ge 0 ]; then
     fi
     log "agent footprint: $launcher, under HTTP at $HTTP_RATE/s for $LOAD_SECONDS s"
     echo "launcher=$launcher what=http quiet=$quiet $(watch_agent "$agent7_port" "$LOAD_SECONDS" http_load "$LOAD_SECONDS") $(tail -1 "$out/watch-load.txt")" >> "$foot"
+    if [ "$launcher" = sonde ] && [ "$SOAK_SCRAPES" -gt 0 ]; then
+      # days of scrapes in a minute or two: memory that grows per scrape shows here, not in the minutes above
+      log "agent footprint: $launcher, $SOAK_SCRAPES scrapes back to back"
+      echo "launcher=$launcher what=soak quiet=$quiet $(soak_agent "$agent7_port" "$SOAK_SCRAPES") $(agent_memory "$agent7_port")" >> "$foot"
+    fi
     stop_agent
   done
   cleanup

@@ -41,6 +41,8 @@ import java.util.Map;
 public final class Agent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent");
     private static final long SERIES_IDLE_MILLIS = 10 * 60 * 1000;
+    /** The old generation is collected whenever it grows past this (OldGenerationCeiling): flat memory over days. */
+    private static final long OLD_GENERATION_CEILING = 16L << 20;
 
     private final PrometheusRegistry registry;
     private final ProbeSupervisor supervisor;
@@ -61,6 +63,7 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config, Attribution attribution, String version) throws IOException {
         Kernel.ensureTracefs();
         Kernel.ensureBpffs();
+        OldGenerationCeiling ceiling = OldGenerationCeiling.install(OLD_GENERATION_CEILING);
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         SeriesBudget budget = new SeriesBudget(config.metrics().seriesBudget(), SERIES_IDLE_MILLIS);
@@ -86,6 +89,10 @@ public final class Agent implements AutoCloseable {
                 parsed.getPort()) : parsed;
         WebServer web = WebServer.start(bind, registry, supervisor::ready, supervisor::describe, () -> {
             Map<String, Object> agent = new LinkedHashMap<>(AgentFootprint.read());
+            if (ceiling != null) {
+                agent.put("old_generation", Map.of("pool", ceiling.pool(), "ceiling_bytes", ceiling.bytes(),
+                        "collections_requested", ceiling.collections()));
+            }
             agent.put("program_cost", cost.describe());
             agent.put("overhead_budget", overheadBudget.describe());
             return agent;

@@ -106,10 +106,13 @@ final class AgentCommand implements Callable<Integer> {
             System.err.print(LogFormat.line("info", "io.sonde.agent", "event=stopped"));
             System.err.flush();
             stopped.countDown();
-            // a signal would otherwise end the JVM with 128+signal; a clean stop is a success
-            Runtime.getRuntime().halt(0);
         }, "sonde-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and SIGINT end the JVM through System.exit(0), not their default action, whose exit code
+        // is 128+signal: a clean stop is a success, and the JVM's own exit work still runs (it writes
+        // bin/sonde's class-data archive, which Runtime.halt would skip)
+        Signals.on("TERM", () -> System.exit(0));
+        Signals.on("INT", () -> System.exit(0));
         Agent agent;
         try {
             agent = Agent.start(config, HostAttribution.create(config), version());
@@ -124,7 +127,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         running.set(agent);
         Path reloadFrom = configFile;
-        HangupSignal.onHangup(() -> reload(agent, reloadFrom));
+        Signals.on("HUP", () -> reload(agent, reloadFrom));
         try {
             stopped.await();
         } catch (InterruptedException e) {
