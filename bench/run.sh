@@ -653,14 +653,42 @@ foreign_probe() { # $1 probe, $2 our pid
   bpftool perf show 2>/dev/null \
     | awk -v ours="${2:-none}" -v re="$pattern" '$1 == "pid" && $2 != ours && $0 ~ re' | wc -l
 }
-probe_workload() {
+probe_workload() { # $1 probe, $2 divisor of the operations (default 1)
+  local d=${2:-1}
   case $1 in
-    files) taskset -c $WORK_CPU "$out/file_loop" open "$FILE_OPS" "$open_target" ;;
-    process) taskset -c $WORK_CPU "$out/fork_loop" "$FORKS" ;;
-    block) taskset -c $WORK_CPU "$out/dio_loop" "$DIO_OPS" "$loopdev" "$DIO_SPAN" ;;
-    tcp|netdev) "$out/tcp_pingpong" "$TCP_ROUND_TRIPS" $WORK_CPU ;;
-    drops) taskset -c $WORK_CPU "$out/udp_drop" "$DROP_OPS" "$drop_port" ;;
+    files) taskset -c $WORK_CPU "$out/file_loop" open $((FILE_OPS / d)) "$open_target" ;;
+    process) taskset -c $WORK_CPU "$out/fork_loop" $((FORKS / d)) ;;
+    block) taskset -c $WORK_CPU "$out/dio_loop" $((DIO_OPS / d)) "$loopdev" "$DIO_SPAN" ;;
+    tcp|netdev) "$out/tcp_pingpong" $((TCP_ROUND_TRIPS / d)) $WORK_CPU ;;
+    drops) taskset -c $WORK_CPU "$out/udp_drop" $((DROP_OPS / d)) "$drop_port" ;;
   esac
+}
+# The programs' own cost, as the kernel measures it: after the timed run, with the programs still
+# attached, a run of a fifth of the operations with the kernel's run-time statistics on; prints
+# prog_ns (the run time of every program the process $2 holds, summed, per operation of that run) and
+# prog_runs (program runs per operation). Independent of the workload's noise; it leaves out what the
+# hook itself costs before a program runs (the same for Sonde and bpftrace on the same kind of hook,
+# and more for bpftrace's classic tracepoints), and includes the statistics' own two clock reads per run.
+prog_stats() { # $1 probe, $2 pid holding the programs
+  local ids line
+  ids=$(cat /proc/"$2"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -un | tr '\n' ',')
+  if [ -z "$ids" ]; then echo "prog_ns=0 prog_runs=0 progs=0"; return; fi
+  sysctl -qw kernel.bpf_stats_enabled=1
+  bpftool prog show -j > "$out/stats0.json"
+  line=$(probe_workload "$1" 5)
+  bpftool prog show -j > "$out/stats1.json"
+  sysctl -qw kernel.bpf_stats_enabled=0
+  python3 - "$out/stats0.json" "$out/stats1.json" "$ids" "$line" <<'PY'
+import json, sys
+ids = {int(x) for x in sys.argv[3].split(",") if x}
+ops = int(next(f for f in sys.argv[4].split() if f.startswith("ops=")).split("=")[1])
+def read(path):
+    return {p["id"]: (p.get("run_time_ns", 0), p.get("run_cnt", 0)) for p in json.load(open(path)) if p["id"] in ids}
+a, b = read(sys.argv[1]), read(sys.argv[2])
+ns = sum(b[i][0] - a.get(i, (0, 0))[0] for i in b)
+runs = sum(b[i][1] - a.get(i, (0, 0))[1] for i in b)
+print(f"prog_ns={ns / ops:.1f} prog_runs={runs / ops:.2f} progs={len(ids)}")
+PY
 }
 run_probe_config() { # $1 probe, $2 config; prints the workload's line, then count=... foreign=...
   local probe=$1 config=$2 pid=none line count=- foreign script probes progs
@@ -689,6 +717,7 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
       [ "$metric" = none ] || c1=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      line="$line $(prog_stats "$probe" "$pid")"
       count=$((c1 - c0)); [ "$metric" != none ] || count=-
       stop_agent ;;
     var_empty|var_btf)
@@ -710,6 +739,7 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       foreign=$(foreign_probe "$probe" "$pid")
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
+      line="$line $(prog_stats "$probe" "$pid")"
       kill -TERM "$pid"
       wait "$pid" || true
       rm -f "$attacher" ;;
@@ -730,6 +760,7 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       foreign=$(foreign_probe "$probe" "$pid")
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
+      line="$line $(prog_stats "$probe" "$pid")"
       stop_bpftrace "$pid"
       rm -f "$attacher"
       # the counting map's samples, summed: files every "@[...]: N", process "@forks[...]", block "@req[...]"
@@ -747,6 +778,7 @@ want 6 || PROBE_ROUNDS=0
 cg2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
 drop_port=none
 if [ "$PROBE_ROUNDS" -gt 0 ]; then
+  cleanups+=("sysctl -qw kernel.bpf_stats_enabled=0")
   : > "$open_target"
   # a loopback UDP port where nothing listens: bound for a moment by python, then free
   drop_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
