@@ -33,7 +33,7 @@ public final class DropsProbe extends BpfProbe {
 
     private volatile Map<Long, String> reasons = Map.of();
     /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration POLL = Duration.ofMillis(250);
     private EventRing events;
 
     public DropsProbe() {

@@ -79,7 +79,7 @@ public final class TcpProbe extends BpfProbe {
     private int topRemotes = 50;
     private String segmentProgram = "on_segment";
     /** The kernel side wakes the consumer only for a quarter-full ring: records wait at most this long. */
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration POLL = Duration.ofMillis(250);
     private EventRing events;
 
     public TcpProbe() {
