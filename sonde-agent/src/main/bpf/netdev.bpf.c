@@ -16,23 +16,15 @@ struct {
 	__type(value, struct netdev_counts);
 } netdev_counts SEC(".maps");
 
+static const struct netdev_counts zero_counts;
+
 static __always_inline void account(struct __sk_buff *skb, __u32 direction)
 {
 	struct netdev_key key = {.cgroup_id = bpf_skb_cgroup_id(skb), .direction = direction};
-	struct netdev_counts *c = bpf_map_lookup_elem(&netdev_counts, &key);
+	struct netdev_counts *c = lookup_or_init(&netdev_counts, &key, &zero_counts);
 
-	if (!c) {
-		struct netdev_counts zero = {};
-		bpf_map_update_elem(&netdev_counts, &key, &zero, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&netdev_counts, &key);
-		if (!c) {
-			__u32 idx = 0;
-			__u64 *failed = bpf_map_lookup_elem(&insert_failures, &idx);
-			if (failed)
-				*failed += 1;
-			return;
-		}
-	}
+	if (!c)
+		return;
 	c->bytes += skb->len;
 	c->packets += skb->gso_segs > 1 ? skb->gso_segs : 1;
 }

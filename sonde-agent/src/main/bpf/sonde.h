@@ -29,6 +29,16 @@ struct {
 	__type(value, __u64);
 } insert_failures SEC(".maps");
 
+/* Counts one entry that could not be created (its map full, or storage refused). */
+static __always_inline void count_insert_failure(void)
+{
+	__u32 zero = 0;
+	__u64 *failed = bpf_map_lookup_elem(&insert_failures, &zero);
+
+	if (failed)
+		*failed += 1;
+}
+
 /* Adds one to the u64 counter of a key, creating it at 1 when it is missing (a creator racing on another
  * CPU is caught by the second lookup). `shared` is for maps whose values all CPUs share: the add is then
  * atomic; a per-CPU map's value is this CPU's own, and a plain add is enough. */
@@ -42,10 +52,7 @@ static __always_inline void count_add(void *map, const void *key, int shared)
 			return;
 		count = bpf_map_lookup_elem(map, key);
 		if (!count) {
-			__u32 zero = 0;
-			__u64 *failed = bpf_map_lookup_elem(&insert_failures, &zero);
-			if (failed)
-				*failed += 1;
+			count_insert_failure();
 			return;
 		}
 	}
@@ -65,12 +72,8 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 		return value;
 	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	value = bpf_map_lookup_elem(map, key);
-	if (!value) {
-		__u32 first = 0;
-		__u64 *failed = bpf_map_lookup_elem(&insert_failures, &first);
-		if (failed)
-			*failed += 1;
-	}
+	if (!value)
+		count_insert_failure();
 	return value;
 }
 

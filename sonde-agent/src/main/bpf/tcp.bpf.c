@@ -108,16 +108,11 @@ static __always_inline void hist_add(struct hist *h, __u64 v)
 static __always_inline void hot_start(const struct sock *sk)
 {
 	struct tcp_sock_hot *h = bpf_sk_storage_get(&sock_hot, (struct sock *)sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
-	__u32 zero = 0;
-	__u64 *failed;
 
-	if (h) {
+	if (h)
 		h->rtt_due_ns = 0;
-		return;
-	}
-	failed = bpf_map_lookup_elem(&insert_failures, &zero);
-	if (failed)
-		*failed += 1;
+	else
+		count_insert_failure();
 }
 
 static __always_inline void remote_of(const struct sock *sk, struct tcp_remote *r)

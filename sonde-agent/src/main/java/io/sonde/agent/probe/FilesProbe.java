@@ -56,7 +56,7 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
     private final SyscallsProbe syscalls;
     /** Set at start: the counts come from {@link #syscalls} rather than from this probe's own programs. */
     private volatile boolean borrowed;
-    private java.util.Set<Integer> openNumbers = java.util.Set.of();
+    private java.util.BitSet openNumbers = new java.util.BitSet();
     private volatile AgentConfig.Files settings = new AgentConfig.Files();
     private EventRing events;
 
@@ -91,8 +91,9 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
         exitPrograms.clear();
         borrowed = syscalls != null && syscalls.counts();
         if (borrowed) {
-            openNumbers = java.util.Arrays.stream(syscalls.numbers(SYSCALLS)).boxed()
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            java.util.BitSet numbers = new java.util.BitSet();
+            java.util.Arrays.stream(syscalls.numbers(SYSCALLS)).forEach(numbers::set);
+            openNumbers = numbers;
         }
         object.setGlobal("count_opens", !borrowed);
         for (String call : SYSCALLS) {
@@ -231,8 +232,8 @@ public final class FilesProbe extends BpfProbe implements TunableProbe, SampledP
                 + "and errno.", context.budget(), "cgroup", "container", "errno");
         try {
             if (borrowed) {
-                java.util.Set<Integer> numbers = openNumbers;
-                syscalls.readCalls(numbers::contains, (cgroup, container, nr, errno, n) -> {
+                java.util.BitSet numbers = openNumbers;
+                syscalls.readCalls(numbers::get, (cgroup, container, nr, errno, n) -> {
                     if (errno == 0) {
                         opens.add(n, cgroup, container);
                     } else {

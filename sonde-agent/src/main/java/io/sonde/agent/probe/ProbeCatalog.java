@@ -52,13 +52,16 @@ public final class ProbeCatalog {
     public static List<Probe> create(List<String> names) {
         check(names);
         List<String> order = names();
-        List<Probe> probes = names.stream().distinct().sorted(java.util.Comparator.comparingInt(order::indexOf))
-                .map(n -> PROBES.get(n).get()).toList();
-        SyscallsProbe syscalls = probes.stream().filter(p -> p instanceof SyscallsProbe).map(SyscallsProbe.class::cast)
-                .findFirst().orElse(null);
-        if (syscalls == null) {
-            return probes;
+        List<Probe> probes = new java.util.ArrayList<>();
+        SyscallsProbe syscalls = null;
+        for (String n : names.stream().distinct().sorted(java.util.Comparator.comparingInt(order::indexOf)).toList()) {
+            Probe p = n.equals("files") ? new FilesProbe(syscalls) : PROBES.get(n).get();
+            if (p instanceof SyscallsProbe s) {
+                syscalls = s;
+            }
+            probes.add(p);
         }
-        return probes.stream().map(p -> p instanceof FilesProbe ? (Probe) new FilesProbe(syscalls) : p).toList();
+        return List.copyOf(probes);
     }
+
 }

@@ -251,7 +251,7 @@ public final class TcpProbe extends BpfProbe {
         BpfMap list = map("refresh_list");
         List<byte[]> open = new ArrayList<>();
         for (BpfMap.Entry e : entries) {
-            if (BpfMap.longAt(e.value(), 16) != 0 && open.size() < list.maxEntries()) {
+            if (BpfMap.longAt(e.value(), LIVE_ESTABLISHED) != 0 && open.size() < list.maxEntries()) {
                 open.add(e.key());
             }
         }
