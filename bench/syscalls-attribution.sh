@@ -5,7 +5,7 @@
 # (min – max) added CPU ns per getppid() against no program, per set. Run bench/run.sh once first (it
 # builds bench/out). Takes about 2 minutes.
 #
-# Environment: ROUNDS (default 5), CALLS (default 5000000).
+# Environment: ROUNDS (default 5), CALLS (default 5000000), SETS (a subset, see below).
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
@@ -41,7 +41,12 @@ sets=(
   "full_enter full_exit"
   "exit_count"
   "exit_count_raw"
+  "empty_exit_btf"
+  "array_exit_btf"
+  "exit_count_walk"
 )
+# SETS="none,empty_exit_btf,exit_count" measures only those (comma between sets, space within one)
+if [ -n "${SETS:-}" ]; then IFS=, read -r -a sets <<< "$SETS"; fi
 n=${#sets[@]}
 for r in $(seq 1 "$ROUNDS"); do
   for i in $(seq 0 $((n - 1))); do

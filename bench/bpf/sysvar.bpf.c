@@ -284,3 +284,37 @@ int BPF_PROG(delta_exit, struct pt_regs *regs, long ret)
 	put(s->nr, delta);
 	return 0;
 }
+
+/* the default hook with nothing on it: the floor of any design that counts at sys_exit */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(empty_exit_btf, struct pt_regs *regs, long ret)
+{
+	return 0;
+}
+
+/* a per-CPU array counter per syscall number at sys_exit, no cgroup: the cheapest count there */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(array_exit_btf, struct pt_regs *regs, long ret)
+{
+	long id = regs->orig_ax;
+
+	if (id < 0 || id >= SYSCALL_MAX)
+		return 0;
+	put(id, 1);
+	return 0;
+}
+
+/* exit_count with the cgroup id read through the task's BTF pointers instead of the helper */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(exit_count_walk, struct pt_regs *regs, long ret)
+{
+	struct syscall_key key = {};
+	long id = regs->orig_ax;
+
+	if (id < 0 || id >= SYSCALL_MAX)
+		return 0;
+	key.cgroup_id = bpf_get_current_task_btf()->cgroups->dfl_cgrp->kn->id;
+	key.nr = id;
+	count_percpu(&syscall_counts, &key);
+	return 0;
+}

@@ -27,8 +27,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define TASK_RUNNING 0
 
-#define barrier() asm volatile("" ::: "memory")
-
 /* Allocated per cgroup on first use (no preallocation: a per-CPU value times every CPU times the
  * capacity would be large on big hosts); removed cgroups are deleted by the agent. */
 struct {

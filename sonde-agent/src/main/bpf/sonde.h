@@ -7,6 +7,9 @@
  * last slot also takes everything larger. The agent turns slot k into the bucket le = 2^k ns. */
 #define HIST_SLOTS 40
 
+/* keeps the compiler from moving memory accesses across it */
+#define barrier() asm volatile("" ::: "memory")
+
 static __always_inline __u32 log2_slot(__u64 v)
 {
 	__u32 n = 0;

@@ -5,6 +5,16 @@
 // sys_exit puts the duration into a log2 histogram per syscall: about three times the cost per call.
 // Slow-syscall events (off by default) have a sys_enter/sys_exit pair of their own, slow_enter and
 // slow_exit, which the agent attaches only while the events are on, so the default costs the same.
+//
+// Calls are counted first in a per-CPU array of the cgroup that last made one on that CPU (`pending`),
+// which costs no helper call and no hash lookup; its counts move into the hash `syscall_counts` when
+// another cgroup makes a call on that CPU, or when its list of syscalls seen fills up. The agent reads
+// the hash, then `pending`, and adds them. A move zeroes the pending count before it adds it to the hash,
+// so a read that races with one can only come out short, never double, and the agent keeps each
+// series from going back (SyscallsProbe).
+//
+// Under sampling (sonde.h sampled_out) each counted call and failure adds N, so the maps hold the
+// estimate itself and a change of rate needs no bookkeeping in the agent.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -22,6 +32,13 @@ struct {
 	__type(key, struct syscall_key);
 	__type(value, __u64);
 } syscall_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct syscall_pending);
+} pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -51,19 +68,90 @@ struct {
 	__type(value, struct start);
 } starts SEC(".maps");
 
+/* The cgroup of the current task, read through its BTF pointers (what bpf_get_current_cgroup_id reads,
+ * without the helper call). */
+static __always_inline __u64 current_cgroup(void)
+{
+	return bpf_get_current_task_btf()->cgroups->dfl_cgrp->kn->id;
+}
+
+/* What a counted call or failure adds: 1, or N when one in N is counted. */
+static __always_inline __u64 weight(void)
+{
+	return sample_every > 1 ? sample_every : 1;
+}
+
+/* Adds n to the per-CPU hash counter of key, creating it when missing. */
+static __always_inline void add_count(void *map, const void *key, __u64 n)
+{
+	static const __u64 zero;
+	__u64 *count = lookup_or_init(map, key, &zero);
+
+	if (count)
+		*count += n;
+}
+
+/* Moves this CPU's pending counts into syscall_counts: each is zeroed before it is added, so that a
+ * reader racing with the move misses it once rather than counting it twice. */
+static __always_inline void flush(struct syscall_pending *p)
+{
+	struct syscall_key key = {.cgroup_id = p->cgroup_id};
+	__u32 n = p->ndirty;
+
+	for (__u32 i = 0; i < PENDING_DIRTY && i < n; i++) {
+		__u32 nr = p->dirty[i] & (SYSCALL_MAX - 1);
+		__u64 c = p->counts[nr];
+
+		p->counts[nr] = 0;
+		barrier();
+		key.nr = nr;
+		add_count(&syscall_counts, &key, c);
+	}
+	p->ndirty = 0;
+}
+
+/* Counts one call of syscall nr (below SYSCALL_MAX) by cgroup cg. */
+static __always_inline void count_call(__u64 cg, __u32 nr)
+{
+	__u32 zero = 0;
+	struct syscall_pending *p = bpf_map_lookup_elem(&pending, &zero);
+
+	if (!p)
+		return;
+	nr &= SYSCALL_MAX - 1;
+	if (p->cgroup_id != cg) {
+		flush(p);
+		p->cgroup_id = cg;
+	}
+	if (!p->counts[nr]) {
+		if (p->ndirty >= PENDING_DIRTY)
+			flush(p);
+		p->dirty[p->ndirty & (PENDING_DIRTY - 1)] = nr;
+		p->ndirty += 1;
+	}
+	p->counts[nr] += weight();
+}
+
+/* Counts one failure of syscall nr by cgroup cg with return value ret, when ret is an errno. */
+static __always_inline void count_error(__u64 cg, __u32 nr, long ret)
+{
+	if (ret < 0 && ret >= -4095) {
+		struct syscall_error_key key = {.cgroup_id = cg, .nr = nr, .err = -ret};
+
+		add_count(&syscall_errors, &key, weight());
+	}
+}
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	struct syscall_key key = {};
 	struct start *s;
 
 	if (sampled_out())
 		return 0;
 	if (id < 0 || id >= SYSCALL_MAX)
 		return 0;
-	key.cgroup_id = bpf_get_current_cgroup_id();
-	key.nr = id;
-	count_percpu(&syscall_counts, &key);
+	count_call(current_cgroup(), id);
 	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (s) {
 		s->ts = bpf_ktime_get_ns();
@@ -93,14 +181,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		h->slots[log2_slot(delta)] += 1;
 		h->sum_ns += delta;
 	}
-	if (ret < 0 && ret >= -4095) {
-		struct syscall_error_key ekey = {
-			.cgroup_id = bpf_get_current_cgroup_id(),
-			.nr = nr,
-			.err = -ret,
-		};
-		count_percpu(&syscall_errors, &ekey);
-	}
+	count_error(current_cgroup(), nr, ret);
 	return 0;
 }
 
@@ -109,7 +190,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_count, struct pt_regs *regs, long ret)
 {
-	struct syscall_key key = {};
+	__u64 cg;
 #if defined(__TARGET_ARCH_x86)
 	long id = regs->orig_ax;
 #elif defined(__TARGET_ARCH_arm64)
@@ -122,17 +203,9 @@ int BPF_PROG(sys_exit_count, struct pt_regs *regs, long ret)
 		return 0;
 	if (id < 0 || id >= SYSCALL_MAX)
 		return 0;
-	key.cgroup_id = bpf_get_current_cgroup_id();
-	key.nr = id;
-	count_percpu(&syscall_counts, &key);
-	if (ret < 0 && ret >= -4095) {
-		struct syscall_error_key ekey = {
-			.cgroup_id = key.cgroup_id,
-			.nr = id,
-			.err = -ret,
-		};
-		count_percpu(&syscall_errors, &ekey);
-	}
+	cg = current_cgroup();
+	count_call(cg, id);
+	count_error(cg, id, ret);
 	return 0;
 }
 

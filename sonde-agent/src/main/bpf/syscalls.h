@@ -13,6 +13,16 @@ struct syscall_key {
 	__u32 pad;
 };
 
+/* calls not yet in syscall_counts, per CPU: those of the cgroup that last made one on the CPU */
+#define PENDING_DIRTY 64 /* syscalls with a pending count, at most (a power of two) */
+struct syscall_pending {
+	__u64 cgroup_id;
+	__u32 ndirty;                 /* entries of dirty in use */
+	__u16 dirty[PENDING_DIRTY];   /* the syscalls with a count in counts, in order of first call */
+	__u32 pad;
+	__u64 counts[SYSCALL_MAX];    /* by syscall number */
+};
+
 /* errors: per cgroup, syscall and errno */
 struct syscall_error_key {
 	__u64 cgroup_id;

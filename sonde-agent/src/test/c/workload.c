@@ -17,7 +17,10 @@
 //                            it is -1) spin for MS ms of wall time; print "done"
 //   workload naps N US CPU   print "ready", wait for a line, then (pinned to CPU unless it is -1): N
 //                            sleeps of US microseconds; print "done" and wait for another line
-//   workload flood N         print "ready", wait for a line, then: N getppid calls; print "done"
+//   workload flood N [CPU]   print "ready", wait for a line, then (pinned to CPU if given): N getppid
+//                            calls; print "done"
+//   workload nosys N NR...   print "ready", wait for a line, then: N calls of each syscall number NR
+//                            (numbers the kernel lacks: each fails with ENOSYS); print "done"
 //   workload execs K         print "ready", wait for a line, then: K children, one after the other, each
 //                            exec "workload exit"; print "child PID" for each, then "done"
 //   workload openloop MS     print "ready", then open and close /proc/self/stat every MS ms until
@@ -248,8 +251,16 @@ static int naps(int n, int us, int cpu)
 	return fgets(line, sizeof(line), stdin) ? 0 : 3;
 }
 
-static int flood(long n)
+static int flood(long n, int cpu)
 {
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			return 7;
+	}
 	wait_for_go();
 	for (long i = 0; i < n; i++)
 		syscall(SYS_getppid);
@@ -308,6 +319,21 @@ static int openloop(int ms)
 	return 0;
 }
 
+static int nosys(int n, int count, char **numbers)
+{
+	wait_for_go();
+	for (int i = 0; i < count; i++) {
+		long nr = atol(numbers[i]);
+
+		for (int j = 0; j < n; j++)
+			if (syscall(nr) != -1)
+				return 8;
+	}
+	printf("done\n");
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "exit"))
@@ -330,8 +356,10 @@ int main(int argc, char **argv)
 		return execs(atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "openloop"))
 		return openloop(atoi(argv[2]));
-	if (argc == 3 && !strcmp(argv[1], "flood"))
-		return flood(atol(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "flood"))
+		return flood(atol(argv[2]), argc == 4 ? atoi(argv[3]) : -1);
+	if (argc >= 4 && !strcmp(argv[1], "nosys"))
+		return nosys(atoi(argv[2]), argc - 3, argv + 3);
 	fprintf(stderr, "usage: workload run N M K F G | exit | sleep S | eat | blockio DEV N S | hold MB MS N FILE\n");
 	return 2;
 }

@@ -15,7 +15,11 @@ import io.sonde.bpf.ringbuf.RingRecord;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -25,11 +29,14 @@ import java.util.TreeSet;
  * per call. Kernel side: syscalls.bpf.c and syscalls.h.
  *
  * <p>Map layouts (syscalls.h): {@code syscall_counts} and {@code syscall_errors} are per-CPU hashes
- * keyed by {cgroup_id u64, nr u32, pad-or-errno u32} with u64 counts; {@code syscall_latency} is a
- * per-CPU array indexed by syscall number of {slots u64[40], sum_ns u64}.
+ * keyed by {cgroup_id u64, nr u32, pad-or-errno u32} with u64 counts; {@code pending} is a one-entry
+ * per-CPU array of {@code struct syscall_pending}: each CPU's calls of the cgroup that last made one
+ * there, not yet moved into {@code syscall_counts}; {@code syscall_latency} is a per-CPU array indexed
+ * by syscall number of {slots u64[40], sum_ns u64}. A call's count is the hash's plus the pending
+ * counts of every CPU ({@link #callTotals}).
  *
  * <p>Sampling ({@link SampledProbe}): the global {@code sample_every} = N makes the programs count one
- * call in N per CPU; calls and errors are then scaled back up by N ({@link SampledCounts}), while the
+ * call in N per CPU, each adding N, so that calls and errors in the maps are already the estimates; the
  * duration histogram holds the sampled calls only.
  *
  * <p>Slow-syscall events ({@link SlowSyscallEvent}, {@code slow_events}, off by default): a pair of BTF
@@ -46,9 +53,12 @@ import java.util.TreeSet;
 public final class SyscallsProbe extends BpfProbe implements SampledProbe, TunableProbe {
     private static final int EVENT_SIZE = 64;
 
+    private static final int SYSCALL_MAX = 1024;
+    /** offsetof(struct syscall_pending, counts) */
+    private static final int PENDING_COUNTS = 144;
+
     private final SyscallTable table = SyscallTable.load();
-    private final SampledCounts sampledCalls = new SampledCounts();
-    private final SampledCounts sampledErrors = new SampledCounts();
+    private Map<CallKey, Long> reported = new HashMap<>();
     private final SampleRate rate = new SampleRate();
     private volatile AgentConfig.Syscalls settings = new AgentConfig.Syscalls(null);
     private EventRing events;
@@ -179,13 +189,54 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         return rate.get();
     }
 
-    /** Folds the counts so far under the old rate into the estimates, then writes the new rate. */
+    /** Writes the new rate; the programs weigh each counted call by it, so nothing is folded here. */
     @Override
     public synchronized void sampleEvery(int n) {
-        rate.set(object(), n, old -> {
-            sampledCalls.rebase(map("syscall_counts"), old);
-            sampledErrors.rebase(map("syscall_errors"), old);
-        });
+        rate.set(object(), n, old -> { });
+    }
+
+    /** One series of {@code sonde_syscalls_total}: a cgroup and a syscall number. */
+    private record CallKey(long cgroup, int nr) {
+    }
+
+    /**
+     * The calls so far per cgroup and syscall: {@code syscall_counts}, then every CPU's pending counts,
+     * added. A move from pending into the hash that races with this read is missed once (the program
+     * zeroes the pending count before it adds it to the hash), never counted twice; so that no series
+     * goes back, each is kept at least at what it was last read as.
+     */
+    private Map<CallKey, Long> callTotals() {
+        BpfMap counts = map("syscall_counts");
+        BpfMap pending = map("pending");
+        Map<CallKey, Long> now = new HashMap<>();
+        forEachCgroupEntry(counts, (cgroup, container, k, v) -> now.merge(new CallKey(k.getLong(0), k.getInt(8)),
+                counts.sumPerCpu(v, 0), Long::sum));
+        byte[] p = pending.lookup(BpfMap.intBytes(0));
+        if (p != null) {
+            Attribution a = context.attribution();
+            ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.nativeOrder());
+            int stride = (pending.valueSize() + 7) & ~7;
+            for (int cpu = 0; cpu + stride <= p.length; cpu += stride) {
+                long cgroup = b.getLong(cpu);
+                if (cgroup == 0 || a.cgroupGone(cgroup)) {
+                    continue;
+                }
+                for (int nr = 0; nr < SYSCALL_MAX; nr++) {
+                    long c = b.getLong(cpu + PENDING_COUNTS + 8 * nr);
+                    if (c != 0) {
+                        now.merge(new CallKey(cgroup, nr), c, Long::sum);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<CallKey, Long> e : now.entrySet()) {
+            Long before = reported.get(e.getKey());
+            if (before != null && before > e.getValue()) {
+                e.setValue(before);
+            }
+        }
+        reported = now;
+        return now;
     }
 
     /** Receives the count of one {cgroup, syscall} (errno 0) or {cgroup, syscall, errno} (errno > 0). */
@@ -209,18 +260,17 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         if (!counting || counts == null) {
             return false;
         }
-        forEachCgroupEntry(counts, (cgroup, container, k, v) -> {
-            int nr = k.getInt(8);
-            if (numbers.test(nr)) {
-                out.accept(cgroup, container, nr, 0, sampledCalls.estimate(k.array(), counts.sumPerCpu(v, 0),
-                        rate.get()));
+        Attribution a = context.attribution();
+        callTotals().forEach((key, count) -> {
+            if (numbers.test(key.nr())) {
+                String cgroup = a.cgroupPath(key.cgroup());
+                out.accept(cgroup, a.container(cgroup), key.nr(), 0, count);
             }
         });
         forEachCgroupEntry(errors, (cgroup, container, k, v) -> {
             int nr = k.getInt(8);
             if (numbers.test(nr)) {
-                out.accept(cgroup, container, nr, k.getInt(12), sampledErrors.estimate(k.array(),
-                        errors.sumPerCpu(v, 0), rate.get()));
+                out.accept(cgroup, container, nr, k.getInt(12), errors.sumPerCpu(v, 0));
             }
         });
         return true;
@@ -254,14 +304,14 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         }
         TreeSet<Integer> seen = new TreeSet<>();
         try {
-            forEachCgroupEntry(counts, (cgroup, container, k, v) -> {
-                calls.add(sampledCalls.estimate(k.array(), counts.sumPerCpu(v, 0), rate.get()), cgroup, container,
-                        table.name(k.getInt(8)));
-                seen.add(k.getInt(8));
+            Attribution a = context.attribution();
+            callTotals().forEach((key, count) -> {
+                String cgroup = a.cgroupPath(key.cgroup());
+                calls.add(count, cgroup, a.container(cgroup), table.name(key.nr()));
+                seen.add(key.nr());
             });
-            forEachCgroupEntry(errors, (cgroup, container, k, v) -> failed.add(sampledErrors.estimate(k.array(),
-                    errors.sumPerCpu(v, 0), rate.get()), cgroup, container, table.name(k.getInt(8)),
-                    Errno.name(k.getInt(12))));
+            forEachCgroupEntry(errors, (cgroup, container, k, v) -> failed.add(errors.sumPerCpu(v, 0), cgroup,
+                    container, table.name(k.getInt(8)), Errno.name(k.getInt(12))));
             for (int nr : latency() ? seen : java.util.Set.<Integer>of()) {
                 byte[] value = latency.lookup(BpfMap.intBytes(nr));
                 if (value == null) {
