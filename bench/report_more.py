@@ -375,6 +375,26 @@ def section7(meta, path):
     if foreign:
         w(f"- {foreign} of the getppid and file runs had another process's program on the system-call path "
           "(other sessions' tests); they are kept, and they widen the spread.")
+    ticks = [int(d["agent_ticks"]) for r in R.get("http", {}).values() for d in r.values() if "agent_ticks" in d]
+    if ticks:
+        seconds = float(meta.get("HTTP_SECONDS", 8)) + 1  # http_load's 1 s warm-up, then the timed part
+        pct = [100 * t / os.sysconf("SC_CLK_TCK") / seconds for t in ticks]
+        w(f"- The agent's own CPU time during the HTTP runs (user + system, on CPU 0 with the load generator): "
+          f"{med(pct):.2f}% of one core ({spread(pct, '{:.2f}')}%).")
+    progs = read_lines(path.replace(".txt", "-progs.txt"))
+    if progs:
+        total = sum(int(d["ns"]) for d in progs) / int(progs[0]["requests"])
+        w(f"- Where the agent's kernel-side time per request goes, by the kernel's run-time statistics (one run of "
+          f"{int(meta.get('HTTP_SECONDS', 8)) // 2} s after the last round, statistics on; p50 {progs[0]['p50_us']} µs "
+          f"in that run): **{total / 1000:.1f} µs of program time per request**, from "
+          f"{sum(int(d['runs']) for d in progs) / int(progs[0]['requests']):.1f} program runs:")
+        w("")
+        w("  | program | runs per request | ns per run | ns per request |")
+        w("  |---|---|---|---|")
+        for d in sorted(progs, key=lambda d: -int(d["ns"])):
+            n, runs = int(d["requests"]), int(d["runs"])
+            w(f"  | `{d['prog']}` | {runs / n:.2f} | {int(d['ns']) / runs:.0f} | {int(d['ns']) / n:.0f} |")
+        w("")
     if "http" in R:
         achieved = [float(d["achieved"]) for r in R["http"].values() for d in r.values()]
         queued = sum(int(d.get("queued", 0)) for r in R["http"].values() for d in r.values())

@@ -840,9 +840,45 @@ http_load() { # $1 seconds
 # section 2 (CPU 1), the file loop (open, write 4 KiB, read them back, close, on a file under
 # bench/out, CPU 1), and HTTP at a fixed rate (above).
 slow=$out/slowdown.txt
-if want 7; then : > "$slow"; fi
+slow_progs=$out/slowdown-progs.txt
+if want 7; then : > "$slow"; : > "$slow_progs"; fi
+# Where the agent's kernel-side time per request goes, by the kernel's run-time statistics: after the
+# last round's timed HTTP run, with the agent still attached, a run of HTTP_SECONDS / 2 (no warm-up) with
+# the statistics on; one line per program of the agent's (runs and run time per request). The statistics
+# add two clock reads per run, and leave out each hook's own dispatch.
+http_prog_stats() {
+  local ids stats_line
+  ids=$(cat /proc/"$agent_pid"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -un | tr '\n' ',')
+  sysctl -qw kernel.bpf_stats_enabled=1
+  bpftool prog show -j > "$out/stats0.json"
+  # no warm-up: every request sent is counted
+  stats_line=$(taskset -c $TOOL_CPU "$out/http_load" "$http_port" "$HTTP_RATE" $((HTTP_SECONDS / 2)) "$HTTP_CONNS" 0) \
+    || { sysctl -qw kernel.bpf_stats_enabled=0; die "http_load failed"; }
+  bpftool prog show -j > "$out/stats1.json"
+  sysctl -qw kernel.bpf_stats_enabled=0
+  python3 - "$out/stats0.json" "$out/stats1.json" "$ids" "$stats_line" >> "$slow_progs" <<'PY'
+import json, sys
+ids = {int(x) for x in sys.argv[3].split(",") if x}
+run = dict(f.split("=", 1) for f in sys.argv[4].split() if "=" in f)
+requests = int(run["requests"])
+def read(path):
+    return {p["id"]: p for p in json.load(open(path)) if p["id"] in ids}
+a, b = read(sys.argv[1]), read(sys.argv[2])
+for i, p in sorted(b.items()):
+    runs = p.get("run_cnt", 0) - a.get(i, {}).get("run_cnt", 0)
+    ns = p.get("run_time_ns", 0) - a.get(i, {}).get("run_time_ns", 0)
+    if runs:
+        print(f"prog={p.get('name', i)} requests={requests} runs={runs} ns={ns} p50_us={run['p50_us']}")
+PY
+}
 want 7 || SLOW_ROUNDS=0
-if [ "$SLOW_ROUNDS" -gt 0 ]; then start_http_server; fi
+if [ "$SLOW_ROUNDS" -gt 0 ]; then
+  start_http_server
+  cleanups+=("sysctl -qw kernel.bpf_stats_enabled=0")
+  # one untimed start: it writes bin/sonde's class-data archive (as the first start after a build does),
+  # so that every timed round starts the agent as a restart of a deployed one would
+  start_agent default --config.file "$bench_yaml"; stop_agent
+fi
 for r in $(seq 1 "$SLOW_ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then order="none sonde_default"; else order="sonde_default none"; fi
   for config in $order; do
@@ -864,8 +900,12 @@ for r in $(seq 1 "$SLOW_ROUNDS"); do
     echo "round=$r config=$config workload=fileio quiet=$quiet $line foreign=$foreign" >> "$slow"
     wait_quiet
     log "slowdown: round $r/$SLOW_ROUNDS, $config, HTTP at $HTTP_RATE/s for $HTTP_SECONDS s"
+    [ "$config" = none ] || c0=$(awk '{print $14 + $15}' "/proc/$agent_pid/stat")
     line=$(http_load "$HTTP_SECONDS") || die "http_load failed: $line"
+    # the agent's own CPU time over the run (it shares CPU 0 with the load generator)
+    [ "$config" = none ] || line="$line agent_ticks=$(( $(awk '{print $14 + $15}' "/proc/$agent_pid/stat") - c0 ))"
     echo "round=$r config=$config workload=http quiet=$quiet $line" >> "$slow"
+    if [ "$config" = sonde_default ] && [ "$r" = "$SLOW_ROUNDS" ]; then http_prog_stats; fi
     if [ "$config" = sonde_default ]; then stop_agent; fi
   done
 done
