@@ -44,9 +44,9 @@
 # RESULTS (output file, default bench/RESULTS.md), SECTIONS (default "1 2 3 4 5 6 7 8 9": the sections
 # to run; for 1-5, a section left out keeps its raw results from the last run in bench/out; for 6-9,
 # a section left out keeps its text in RESULTS.md).
-# Sections 6-9: PROBE_ROUNDS (6, default 3), FILE_OPS (6, default 1000000), FORKS (6, default 10000),
+# Sections 6-9: PROBE_ROUNDS (6, default 4), FILE_OPS (6, default 1000000), FORKS (6, default 10000),
 # DIO_OPS (6, default 50000), TCP_ROUND_TRIPS (6, default 200000), DROP_OPS (6, default 300000), PROBES6
-# (6, default "files process block tcp netdev drops"), SLOW_ROUNDS (7, default 4), HTTP_RATE (7 and 8, requests/s, default 2000),
+# (6, default "files process block tcp netdev drops"), SLOW_ROUNDS (7, default 6), HTTP_RATE (7 and 8, requests/s, default 2000),
 # HTTP_SECONDS (7, default 8), HTTP_CONNS (default 16), FILEIO_OPS (7, default 200000), READY_STARTS
 # (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 20), SOAK_SCRAPES (8, default 2000),
 # SCRAPES (9, default 10).
@@ -65,13 +65,13 @@ PIPE_ROUNDS=${PIPE_ROUNDS:-3}
 PIPE_SECONDS=${PIPE_SECONDS:-5}
 PIPE_RATES=${PIPE_RATES:-1000000,1500000,2000000,3000000}
 SECTIONS=${SECTIONS:-1 2 3 4 5 6 7 8 9}
-PROBE_ROUNDS=${PROBE_ROUNDS:-3}
+PROBE_ROUNDS=${PROBE_ROUNDS:-4}
 FILE_OPS=${FILE_OPS:-1000000}
 FORKS=${FORKS:-10000}
 DIO_OPS=${DIO_OPS:-50000}
 TCP_ROUND_TRIPS=${TCP_ROUND_TRIPS:-200000}
 DROP_OPS=${DROP_OPS:-300000}
-SLOW_ROUNDS=${SLOW_ROUNDS:-4}
+SLOW_ROUNDS=${SLOW_ROUNDS:-6}
 HTTP_RATE=${HTTP_RATE:-2000}
 HTTP_SECONDS=${HTTP_SECONDS:-8}
 HTTP_CONNS=${HTTP_CONNS:-16}
