@@ -3,6 +3,7 @@
 
 Usage: report.py META RING_TXT EVENT_TXT SYSCALLS_TXT SCHED_TXT RESULTS_MD
 """
+import datetime
 import os
 import statistics
 import sys
@@ -274,7 +275,12 @@ def main(meta_path, ring_path, event_path, sys_path, sched_path, out_path, pipel
     w("# Sonde benchmarks: results")
     w("")
     w("Written by `bench/run.sh` (also `make bench`); every number below is from the run described here.")
-    w("Rerun with `bench/run.sh` as root; it takes about six minutes.")
+    try:
+        began = datetime.datetime.strptime(meta.get("date", ""), "%Y-%m-%d %H:%M UTC").replace(tzinfo=datetime.timezone.utc)
+        took = f"; this run took {round((datetime.datetime.now(datetime.timezone.utc) - began).total_seconds() / 60)} minutes"
+    except ValueError:
+        took = ""
+    w(f"Rerun with `bench/run.sh` as root{took}.")
     w("")
     w("| | |")
     w("|---|---|")

@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
  * old N into its estimates, then writes the new N into the running object. The owner locks.
  *
  * <pre>{@code
- * rate.set(object(), 8, oldN -> counts.rebase(map("syscall_counts"), oldN));
+ * rate.set(object(), 8, oldN -> waits.rebase(map("runq_latency"), oldN, Log2Histogram::sumPerCpu));
  * }</pre>
  */
 final class SampleRate {
