@@ -289,8 +289,9 @@ def section6(meta, path):
                  f"alone its programs take {pstats[0]:.0f} ns, bpftrace's {pstats[1]:.0f} ns." if pmg is not None
                  and pstats else ""))
             continue
+        shown = f"**{ratio:.2f}×** bpftrace" if ratio == ratio else "no ratio (bpftrace's added cost came out at or below zero)"
         w(f"- `{probe}`: Sonde adds **{s:.0f} {per}, bpftrace {b:.0f} ns, empty programs {e:.0f} ns: "
-          f"**{ratio:.2f}×** bpftrace, goal ≤ {GOAL_PROBE}× — "
+          f"{shown}, goal ≤ {GOAL_PROBE}× — "
           + (verdict(ok) if ok is not None else "**inconclusive** (noise larger than the effect)")
           + (f". The same count from one `tp_btf/sys_exit` program (bench variant) adds {alt:.0f} ns: "
              f"{alt / b:.2f}× bpftrace" if alt is not None and b > 0 else "") + "." + tail)

@@ -9,17 +9,19 @@
 // copies their counters into their entries, so that long-lived connections count up to the scrape.
 // Retransmits are the delta of the socket's total_retrans, the counter the kernel adds to RetransSegs with.
 //
-// The per-segment path (on_segment, every segment an established socket receives) does no hash lookup
-// and reads no clock: an established socket also has socket-local storage (`sock_hot`) with the time its
-// next RTT sample is due, found through the socket itself, and compares it with the socket's own
-// timestamp tcp_clock_cache (CLOCK_MONOTONIC ns of the kernel's last send or receive on it, refreshed
-// right after this hook: never later than now). Only a due sample (once per rtt_interval_ns per socket)
-// looks up the socket's entry in `live` and reads the clock, to set the next due time. So two samples of
-// one socket are never closer than the interval, and a sample comes at most one received segment later
-// than a clock read would have taken it (when the timestamp still predates the due time). The storage
-// dies with its socket, so a new socket at a freed one's address starts afresh, where an entry keyed by
-// the address could outlive its socket. (bpf_ktime_get_coarse_ns would have done for the timestamp, but
-// the verifier refuses it in tracing programs.)
+// The per-segment path (on_segment, every segment an established socket receives) calls no helper, does
+// no hash lookup and reads no clock: the time a socket's next RTT sample is due sits in a slot of the
+// array `rtt_due` chosen by hashing the socket's address (an inlined array access), and is compared
+// with the socket's own timestamp tcp_clock_cache (CLOCK_MONOTONIC ns of the kernel's last send or
+// receive on it, refreshed right after this hook: never later than now). Only a due sample looks up the
+// socket's entry in `live` and reads the clock, to set the next due time. Sockets that share a slot
+// share its due time: a sample of one postpones the others' until it is due again, so two samples of one
+// socket are never closer than rtt_interval_ns, and with 65,536 slots few sockets ever share one. A
+// socket's slot is reset when it becomes established, so that its first segment with an RTT is
+// sampled; a reset can let a socket that shares the slot take one sample early. (Socket-local storage
+// would give each socket its own slot, but finding it is a helper call and three dependent loads on
+// every segment, which cost as much as the rest of the program; bpf_ktime_get_coarse_ns would have done
+// for the timestamp, but the verifier refuses it in tracing programs.)
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -61,17 +63,15 @@ struct {
 	__type(value, struct tcp_live);
 } live SEC(".maps");
 
-/* What the per-segment path needs, kept in the socket itself (8 bytes; kernel side only). */
-struct tcp_sock_hot {
-	__u64 rtt_due_ns;       /* no RTT sample before this time (bpf_ktime_get_ns); 0: due now */
-};
-
+/* The time each socket's next RTT sample is due (bpf_ktime_get_ns; 0: due now), in the slot its address
+ * hashes to (rtt_slot). */
+#define RTT_SLOTS 65536
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct tcp_sock_hot);
-} sock_hot SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RTT_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} rtt_due SEC(".maps");
 
 /* The keys of `live` that refresh_listed refreshes, written by the agent before each run; a zero key or
  * the end of the array ends the list. As large as `live` (the agent resizes both). */
@@ -101,18 +101,25 @@ static __always_inline void hist_add(struct hist *h, __u64 v)
 	__sync_fetch_and_add(&h->sum_ns, v);
 }
 
-/* Gives an established socket its socket-local state, fresh (a socket connected again starts over): its
- * first segment with an RTT is sampled. The kernel refuses the storage when the socket's option memory
- * (net.core.optmem_max) is spent; such a socket is still followed but not sampled, and every refusal is
- * counted in insert_failures. */
+/* The RTT due time of a socket: its slot in rtt_due (a multiplicative hash of its address). The verifier
+ * allows no arithmetic on a pointer but the difference of two, which is a plain number: the socket's
+ * address less the map's, a constant, hashes as well as the address itself. */
+static __always_inline __u64 *rtt_slot(const struct sock *sk)
+{
+	__u64 a = (__u64)sk - (__u64)&rtt_due;
+	__u32 i = (__u32)((a * 0x9E3779B97F4A7C15ULL) >> 48);
+
+	return bpf_map_lookup_elem(&rtt_due, &i);
+}
+
+/* An established socket (a socket connected again starts over): its first segment with an RTT is
+ * sampled. */
 static __always_inline void hot_start(const struct sock *sk)
 {
-	struct tcp_sock_hot *h = bpf_sk_storage_get(&sock_hot, (struct sock *)sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	__u64 *due = rtt_slot(sk);
 
-	if (h)
-		h->rtt_due_ns = 0;
-	else
-		count_insert_failure();
+	if (due)
+		*due = 0;
 }
 
 static __always_inline void remote_of(const struct sock *sk, struct tcp_remote *r)
@@ -357,13 +364,13 @@ static __always_inline bool sample_rtt(const struct sock *sk, __u64 rtt)
 	struct tcp_remote_stats *r;
 	struct tcp_live *l;
 
-	if (!rtt)
-		return false;
 	l = bpf_map_lookup_elem(&live, &key);
 	if (!l) {
 		track(sk, bpf_ktime_get_ns(), TCP_LIVE_ADOPTED);
 		return false;
 	}
+	if (!rtt)
+		return false;
 	s = stats_of(l->cgroup_id);
 	if (s)
 		hist_add(&s->rtt, rtt);
@@ -373,24 +380,17 @@ static __always_inline bool sample_rtt(const struct sock *sk, __u64 rtt)
 	return true;
 }
 
-/* Every segment an established socket receives, with the socket also seen as a tcp_sock: sample its
- * smoothed RTT (at most every rtt_interval_ns), and start following sockets that were open before the
- * probe (those have no socket-local state yet). */
+/* Every segment an established socket receives, with the socket also seen as a tcp_sock: when its slot
+ * is due, sample its smoothed RTT (at most every rtt_interval_ns), or start following it if it was open
+ * before the probe (it has no entry in live yet). */
 static __always_inline int segment(struct sock *sk, const struct tcp_sock *tp)
 {
-	struct tcp_sock_hot *h = bpf_sk_storage_get(&sock_hot, sk, NULL, 0);
+	__u64 *due = rtt_slot(sk);
 
-	if (!tp)
-		return 0;
-	if (!h) {
-		if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED)
-			track(sk, bpf_ktime_get_ns(), TCP_LIVE_ADOPTED);
-		return 0;
-	}
-	if (tp->tcp_clock_cache < h->rtt_due_ns)
+	if (!tp || !due || tp->tcp_clock_cache < *due)
 		return 0;
 	if (sample_rtt(sk, (__u64)(tp->srtt_us >> 3) * 1000))
-		h->rtt_due_ns = bpf_ktime_get_ns() + rtt_interval_ns;
+		*due = bpf_ktime_get_ns() + rtt_interval_ns;
 	return 0;
 }
 

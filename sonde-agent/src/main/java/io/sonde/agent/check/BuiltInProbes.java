@@ -33,7 +33,7 @@ final class BuiltInProbes {
                     COUNTERS, false),
             new Needs("tcp", List.of("tp_btf"), List.of("sock/inet_sock_set_state", "tcp/tcp_probe",
                     "tcp/tcp_retransmit_skb", "tcp/tcp_send_reset", "tcp/tcp_receive_reset"),
-                    List.of("hash", "lru_hash", "sk_storage", "ringbuf"), false),
+                    List.of("hash", "lru_hash", "array", "ringbuf"), false),
             new Needs("drops", List.of("tp_btf"), List.of("skb/kfree_skb"), List.of("percpu_hash", "ringbuf"), false),
             new Needs("netdev", List.of("cgroup_skb"), List.of(), COUNTERS, true),
             new Needs("cgroups", List.of(), List.of(), List.of(), true),

@@ -45,18 +45,19 @@ import java.util.PriorityQueue;
  * connection that closes while a scrape reads may be missing from that one scrape (never counted
  * twice); one that opens meanwhile counts from the next; the exposed counter never goes down.
  *
- * <p>RTT: every received segment runs {@code on_segment}, which finds the socket's next sample time in
- * socket-local storage ({@code sock_hot}, BPF_MAP_TYPE_SK_STORAGE, kernel side only) and compares it
- * with the socket's own timestamp {@code tcp_clock_cache}: no hash lookup and no clock read unless a
- * sample is due, at most once per {@code probes.tcp.rtt_interval_ms} per socket. A socket without that
- * storage is one open before the probe: it is adopted there. {@code on_segment} reads the socket as a
+ * <p>RTT: every received segment runs {@code on_segment}, which reads the socket's next sample time from
+ * the slot of the array {@code rtt_due} that the socket's address hashes to (kernel side only) and
+ * compares it with the socket's own timestamp {@code tcp_clock_cache}: no helper call, no hash lookup and
+ * no clock read unless a sample is due, at most once per {@code probes.tcp.rtt_interval_ms} per socket
+ * (sockets sharing a slot share its due time). A due socket with no entry in {@code live} is one open
+ * before the probe (or one the LRU forgot): it is adopted there. {@code on_segment} reads the socket as a
  * tcp_sock through {@code bpf_rdonly_cast}; where the kernel's BTF lacks that kfunc (before 6.2),
  * {@code on_segment_compat} (a helper call) is loaded instead.
  *
  * <p>Map layouts (tcp.h): {@code cgroup_stats} hash by cgroup id of {@code struct tcp_cgroup_stats};
  * {@code remote_stats} LRU hash by {@code struct tcp_remote} of {@code struct tcp_remote_stats};
  * {@code live} LRU hash by socket address of {@code struct tcp_live}; {@code refresh_list} array of
- * socket addresses; records: {@code struct tcp_event}, published as {@link TcpEvents}.
+ * socket addresses; {@code rtt_due} array of 65,536 u64 due times; records: {@code struct tcp_event}, published as {@link TcpEvents}.
  */
 public final class TcpProbe extends BpfProbe {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe.tcp");

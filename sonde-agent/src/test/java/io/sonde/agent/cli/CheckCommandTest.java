@@ -67,7 +67,7 @@ class CheckCommandTest {
                     f.toString());
         }
         assertTrue(report.feature("ringbuf").supported());
-        assertTrue(report.feature("sk_storage").supported(), "the tcp probe's socket-local storage");
+        assertTrue(report.feature("sk_storage").supported(), "socket-local storage");
         assertTrue(report.host().onlineCpus().size() >= 1);
         for (ProbeVerdict v : report.probes()) {
             assertTrue(v.canRun(), v.toString()); // every built-in probe runs on our build and CI hosts
