@@ -345,7 +345,7 @@ def section7(meta, path):
     rate = meta.get("HTTP_RATE")
     w("## 7. Workload slowdown with the default probe set")
     w("")
-    w(run_line(meta, f'SECTIONS="7" bench/run.sh (SLOW_ROUNDS={meta.get("SLOW_ROUNDS")}, EVENT_CALLS={meta.get("EVENT_CALLS")}, '
+    w(run_line(meta, f'SECTIONS="7" bench/run.sh (SLOW_ROUNDS={meta.get("SLOW_ROUNDS")}, SLOW_SETTLE={meta.get("SLOW_SETTLE")}, EVENT_CALLS={meta.get("EVENT_CALLS")}, '
                      f'FILEIO_OPS={meta.get("FILEIO_OPS")}, HTTP_RATE={rate}, HTTP_SECONDS={meta.get("HTTP_SECONDS")}, '
                      f'HTTP_CONNS={meta.get("HTTP_CONNS")})') + " " + noisy_note(rows))
     w("")
@@ -405,7 +405,9 @@ def section7(meta, path):
     w("**Method.** Configurations alternate per round (which goes first alternates too): *no agent*, and *Sonde*: "
       "the real agent through a copy of `bin/sonde` with its **default probe set** (no `--probes`: "
       "every built-in probe) and a configuration that only moves the statistics windows out of the way (as in "
-      "sections 3, 4 and 6), started before and stopped after the three workloads of its turn, unscraped meanwhile. "
+      "sections 3, 4 and 6), started before and stopped after the three workloads of its turn, unscraped meanwhile; "
+      f"the workloads start {meta.get('SLOW_SETTLE')} s after it is ready (its steady state: right after a start, "
+      "the JIT compiles the agent's code on CPU 0, where the load generator runs). "
       "Workloads, run one after another: `getppid_loop` as in section 2 (CPU 1, thread CPU per call); "
       "`file_loop rw` (CPU 1): open a file under `bench/out` (ext4), `pwrite` 4 KiB at offset 0, `pread` them "
       "back, close, thread CPU per loop (page cache only, no fsync); HTTP: `bench/c/http_server.c` (one "

@@ -46,7 +46,7 @@
 # a section left out keeps its text in RESULTS.md).
 # Sections 6-9: PROBE_ROUNDS (6, default 4), FILE_OPS (6, default 1000000), FORKS (6, default 10000),
 # DIO_OPS (6, default 50000), TCP_ROUND_TRIPS (6, default 200000), DROP_OPS (6, default 300000), PROBES6
-# (6, default "files process block tcp netdev drops"), SLOW_ROUNDS (7, default 6), HTTP_RATE (7 and 8, requests/s, default 2000),
+# (6, default "files process block tcp netdev drops"), SLOW_ROUNDS (7, default 6), SLOW_SETTLE (7, seconds between the agent's start and the workloads, default 30), HTTP_RATE (7 and 8, requests/s, default 2000),
 # HTTP_SECONDS (7, default 8), HTTP_CONNS (default 16), FILEIO_OPS (7, default 200000), READY_STARTS
 # (8, default 5), IDLE_SECONDS (8, default 60), LOAD_SECONDS (8, default 20), SOAK_SCRAPES (8, default 2000),
 # SCRAPES (9, default 10).
@@ -72,6 +72,7 @@ DIO_OPS=${DIO_OPS:-50000}
 TCP_ROUND_TRIPS=${TCP_ROUND_TRIPS:-200000}
 DROP_OPS=${DROP_OPS:-300000}
 SLOW_ROUNDS=${SLOW_ROUNDS:-6}
+SLOW_SETTLE=${SLOW_SETTLE:-30}
 HTTP_RATE=${HTTP_RATE:-2000}
 HTTP_SECONDS=${HTTP_SECONDS:-8}
 HTTP_CONNS=${HTTP_CONNS:-16}
@@ -162,7 +163,7 @@ foreign_perf() { bpftool perf show 2>/dev/null | grep -c '^pid' || true; }
   echo "perf_attached_start=$(foreign_perf)"
   echo "sections=$SECTIONS"
   for v in ROUNDS EVENT_ROUNDS SYS_ROUNDS SCHED_ROUNDS PIPE_ROUNDS PIPE_SECONDS PIPE_RATES EVENT_CALLS ROUND_TRIPS COLD16 COLD256 COLD_ITERATIONS COLD_WARMUP HOT16 HOT256 \
-      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256 PROBE_ROUNDS FILE_OPS FORKS DIO_OPS TCP_ROUND_TRIPS DROP_OPS SLOW_ROUNDS HTTP_RATE HTTP_SECONDS \
+      HOT_ITERATIONS HOT_WARMUP CONC16 CONC256 PROBE_ROUNDS FILE_OPS FORKS DIO_OPS TCP_ROUND_TRIPS DROP_OPS SLOW_ROUNDS SLOW_SETTLE HTTP_RATE HTTP_SECONDS \
       HTTP_CONNS FILEIO_OPS READY_STARTS IDLE_SECONDS LOAD_SECONDS SOAK_SCRAPES SCRAPES; do
     echo "$v=${!v}"
   done
@@ -882,7 +883,12 @@ fi
 for r in $(seq 1 "$SLOW_ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then order="none sonde_default"; else order="sonde_default none"; fi
   for config in $order; do
-    if [ "$config" = sonde_default ]; then start_agent default --config.file "$bench_yaml"; fi
+    if [ "$config" = sonde_default ]; then
+      start_agent default --config.file "$bench_yaml"
+      # its steady state: for half a minute after start the JIT compiles the agent's code, on CPU 0
+      # where the load generator runs
+      sleep "$SLOW_SETTLE"
+    fi
     wait_quiet
     log "slowdown: round $r/$SLOW_ROUNDS, $config, getppid"
     # other processes' programs on the system-call path are noted (foreign=), not repeated: the
