@@ -182,7 +182,10 @@ def section6(meta, path):
                 if probe == "tcp":
                     continue  # no count moves per segment (the RTT is sampled once a second per socket)
                 if got in ("-", "") or int(got) < need:
-                    short.append(f"{c} round {r}: counted {got} of {need}")
+                    misses = d.get("prog_misses")
+                    short.append(f"{c} round {r}: counted {got} of {need}" + (
+                        f" (its programs' runs the kernel skipped as recursion since loaded: {misses})"
+                        if misses not in (None, "") else ""))
                 if c == "bpftrace" and probe == "process" and int(d.get("exit_records", "0")) < need:
                     short.append(f"bpftrace round {r}: {d.get('exit_records')} exit records of {need}")
         foreign = sum(1 for r in R for d in R[r].values() if not strict(d))

@@ -684,11 +684,15 @@ import json, sys
 ids = {int(x) for x in sys.argv[3].split(",") if x}
 ops = int(next(f for f in sys.argv[4].split() if f.startswith("ops=")).split("=")[1])
 def read(path):
-    return {p["id"]: (p.get("run_time_ns", 0), p.get("run_cnt", 0)) for p in json.load(open(path)) if p["id"] in ids}
+    return {p["id"]: (p.get("run_time_ns", 0), p.get("run_cnt", 0), p.get("recursion_misses", 0))
+            for p in json.load(open(path)) if p["id"] in ids}
 a, b = read(sys.argv[1]), read(sys.argv[2])
-ns = sum(b[i][0] - a.get(i, (0, 0))[0] for i in b)
-runs = sum(b[i][1] - a.get(i, (0, 0))[1] for i in b)
-print(f"prog_ns={ns / ops:.1f} prog_runs={runs / ops:.2f} progs={len(ids)}")
+ns = sum(b[i][0] - a.get(i, (0, 0, 0))[0] for i in b)
+runs = sum(b[i][1] - a.get(i, (0, 0, 0))[1] for i in b)
+# runs the kernel skipped since the programs were loaded (timed run included): one of them already
+# running on that CPU, under an interrupt or a preemption
+misses = sum(b[i][2] for i in b)
+print(f"prog_ns={ns / ops:.1f} prog_runs={runs / ops:.2f} progs={len(ids)} prog_misses={misses}")
 PY
 }
 run_probe_config() { # $1 probe, $2 config; prints the workload's line, then count=... foreign=...

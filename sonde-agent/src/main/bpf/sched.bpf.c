@@ -55,7 +55,7 @@ struct {
 /* What the probe keeps on each task. */
 struct task_sched {
 	__u64 enqueued_ns; /* when it became runnable (bpf_ktime_get_ns); 0 once it ran */
-	__u64 charged;     /* its se.sum_exec_runtime as far as cgroup_cpu holds it */
+	__u64 charged;     /* its se.sum_exec_runtime as far as it is charged (in cgroup_cpu or a pending slot) */
 	__u64 nvcsw;       /* its voluntary switches (nvcsw) when last charged */
 	__u64 nivcsw;      /* and involuntary ones (nivcsw) */
 	__u64 seen;        /* 0 in storage just created: the others not set yet */
@@ -104,6 +104,57 @@ static __always_inline void record_wait(__u64 cgroup_id, __u64 wait_ns)
 	}
 }
 
+/* Adds a charge to cgroup_cpu. */
+static __always_inline void charge_map(__u64 cgroup_id, __u64 cpu_ns, __u64 voluntary, __u64 involuntary)
+{
+	struct cgroup_cpu *c = lookup_or_init(&cgroup_cpu, &cgroup_id, &cgroup_cpu_zero);
+
+	if (!c)
+		return;
+	c->cpu_ns += cpu_ns;
+	c->voluntary += voluntary;
+	c->involuntary += involuntary;
+}
+
+/* Charges a cgroup for one switch out, in the CPU's pending charges while they are its own (switch
+ * handlers run with interrupts off: nothing else on this CPU touches the slot meanwhile). Pending
+ * charges are zeroed before they are added to cgroup_cpu, so that the agent, reading cgroup_cpu between
+ * two reads of the slot, never counts them twice; a move during its read changes the slot, and it then
+ * leaves that CPU's pending charges out until a later scrape. */
+static __always_inline void charge(struct running *r, __u64 cgroup_id, __u64 cpu_ns, __u64 voluntary,
+				   __u64 involuntary)
+{
+	struct cgroup_cpu moved;
+	__u64 moved_cgroup;
+
+	if (!r) {
+		charge_map(cgroup_id, cpu_ns, voluntary, involuntary);
+		return;
+	}
+	if (r->pending_cgroup == cgroup_id && r->npending < SCHED_PENDING_MAX) {
+		r->pending.cpu_ns += cpu_ns;
+		r->pending.voluntary += voluntary;
+		r->pending.involuntary += involuntary;
+		r->npending += 1;
+		return;
+	}
+	moved = r->pending;
+	moved_cgroup = r->pending_cgroup;
+	r->pending = cgroup_cpu_zero;
+	r->pending_cgroup = 0;
+	r->npending = 0;
+	barrier();
+	if (moved_cgroup)
+		charge_map(moved_cgroup, moved.cpu_ns, moved.voluntary, moved.involuntary);
+	barrier();
+	r->pending.cpu_ns = cpu_ns;
+	r->pending.voluntary = voluntary;
+	r->pending.involuntary = involuntary;
+	r->npending = 1;
+	barrier();
+	r->pending_cgroup = cgroup_id;
+}
+
 /* The facts of one switch, read by each variant its own way. */
 struct switch_args {
 	__u64 now;
@@ -119,13 +170,13 @@ struct switch_args {
  * runnable, it waits from now. next arrives: its wait ends. Charging runs per task, not per CPU slot,
  * so that a switch the kernel does not trace (it skips some) loses nothing: the next traced one
  * charges it. The CPU's slot is rewritten before the charge, so that the agent, seeing a slot
- * unchanged across its read of cgroup_cpu, knows that the slot's uncharged runtime is not in it.
+ * unchanged across its read of cgroup_cpu, knows that the slot's uncharged runtime is not in it, and
+ * that the slot's pending charges are not in it either.
  */
 static __always_inline void switched(struct switch_args *a, struct task_sched *prev, struct task_sched *next)
 {
 	__u32 zero = 0;
 	struct running *r = bpf_map_lookup_elem(&running, &zero);
-	struct cgroup_cpu *c;
 	__u64 delta = 0, voluntary = 0, involuntary = 0;
 	int counted = 0;
 
@@ -158,14 +209,8 @@ static __always_inline void switched(struct switch_args *a, struct task_sched *p
 		r->seq += 1;
 	}
 	barrier();
-	if (!counted)
-		return;
-	c = lookup_or_init(&cgroup_cpu, &a->prev_cgroup, &cgroup_cpu_zero);
-	if (!c)
-		return;
-	c->cpu_ns += delta;
-	c->voluntary += voluntary;
-	c->involuntary += involuntary;
+	if (counted)
+		charge(r, a->prev_cgroup, delta, voluntary, involuntary);
 }
 
 /* BTF tracepoints */

@@ -13,34 +13,46 @@ import java.util.Map;
 import java.util.function.LongPredicate;
 
 /**
- * SchedCpuTime makes the sched probe's CPU-time counters current at scrape time and monotonic. The
- * kernel side charges a task's runtime to its cgroup only when the task is switched out, so a task
- * that keeps its CPU would show nothing for as long as it runs; this adds, for the task each CPU's
- * {@code running} slot names, the runtime it gained since it was last charged: its
- * {@code se.sum_exec_runtime} now (the first field of /proc/TID/schedstat, kept current by the
- * scheduler tick) less the slot's {@code charged}, at most the time since it was switched in.
+ * SchedCpuTime makes the sched probe's per-cgroup charges (CPU time, voluntary and involuntary
+ * switches) current at scrape time and monotonic. The kernel side charges a task's runtime to its
+ * cgroup only when the task is switched out, so a task that keeps its CPU would show nothing for as
+ * long as it runs; this adds, for the task each CPU's {@code running} slot names, the runtime it
+ * gained since it was last charged: its {@code se.sum_exec_runtime} now (the first field of
+ * /proc/TID/schedstat, kept current by the scheduler tick) less the slot's {@code charged}, at most
+ * the time since it was switched in. It also adds the charges each slot holds pending, not yet moved
+ * into {@code cgroup_cpu} (the kernel side gathers a cgroup's charges there while the same cgroup
+ * runs on the CPU, which spares most switches a hash lookup).
  *
  * <p>The slots are read before and after cgroup_cpu; a slot that is the same both times had no switch
  * meanwhile, so its runtime was not charged into what was read (the kernel side rewrites the slot
- * before it charges). Where the kernel skips a switch's tracepoint a slot can name a task no longer
- * running; what that adds is bounded by the time since the slot was written and, like any
- * estimate that a later scrape does not confirm, held by never reporting less than before.
+ * before it charges), and its pending charges were not moved into it. A slot that changed is left
+ * out of this scrape: its pending charges show at a later one. Where the kernel skips a switch's
+ * tracepoint a slot can name a task no longer running; what that adds is bounded by the time since
+ * the slot was written. Each figure is held by never reporting less than before.
  *
  * <pre>{@code
  * byte[] before = cpuTime.slots(runningMap);
- * Map<Long, Long> charged = ...;                    // cgroup id -> ns, read from cgroup_cpu
- * Map<Long, Long> now = cpuTime.current(runningMap, before, charged, attribution::cgroupGone);
+ * Map<Long, long[]> charged = ...;       // cgroup id -> {cpu ns, voluntary, involuntary}, from cgroup_cpu
+ * Map<Long, long[]> now = cpuTime.current(runningMap, before, charged, attribution::cgroupGone);
  * }</pre>
  */
 final class SchedCpuTime {
     /** Bytes of one CPU's struct running (sched.h). */
-    static final int RUNNING_BYTES = 40;
+    static final int RUNNING_BYTES = 72;
+    /** Offsets in struct running (sched.h). */
+    private static final int SEQ = 0;
+    private static final int CGROUP = 8;
+    private static final int CHARGED = 16;
+    private static final int SINCE = 24;
+    private static final int PID = 32;
+    private static final int PENDING_CGROUP = 40;
+    private static final int PENDING = 48;
     private static final byte[] ZERO_KEY = BpfMap.intBytes(0);
     /** The inode of the initial pid namespace (PROC_PID_INIT_INO): thread ids in /proc are the kernel's. */
     private static final String INITIAL_PID_NAMESPACE = "pid:[4026531836]";
 
     private final boolean kernelThreadIds = initialPidNamespace();
-    private final Map<Long, Long> reported = new HashMap<>(); // guarded by this
+    private final Map<Long, long[]> reported = new HashMap<>(); // guarded by this
 
     /** The running slots; read them before cgroup_cpu. */
     byte[] slots(BpfMap running) {
@@ -48,34 +60,51 @@ final class SchedCpuTime {
     }
 
     /**
-     * The CPU nanoseconds to report per cgroup id: {@code charged} plus the uncharged runtime of the
-     * running tasks, and never less than reported before for a cgroup that still exists.
+     * What to report per cgroup id, {cpu ns, voluntary, involuntary}: {@code charged} plus the slots'
+     * pending charges and the uncharged runtime of the running tasks, each never less than reported
+     * before for a cgroup that still exists.
      */
-    synchronized Map<Long, Long> current(BpfMap running, byte[] before, Map<Long, Long> charged, LongPredicate gone) {
-        Map<Long, Long> out = new HashMap<>(charged);
-        addUncharged(running, before, out);
+    synchronized Map<Long, long[]> current(BpfMap running, byte[] before, Map<Long, long[]> charged,
+            LongPredicate gone) {
+        Map<Long, long[]> out = new HashMap<>();
+        charged.forEach((id, v) -> out.put(id, v.clone()));
+        addSlots(running, before, out);
         out.keySet().removeIf(gone::test);
         reported.keySet().removeIf(id -> !out.containsKey(id) && gone.test(id));
-        reported.forEach((id, last) -> out.merge(id, last, Math::max));
-        reported.putAll(out);
+        reported.forEach((id, last) -> out.merge(id, last.clone(), SchedCpuTime::max));
+        out.forEach((id, v) -> reported.put(id, v.clone()));
         return out;
     }
 
-    private void addUncharged(BpfMap running, byte[] before, Map<Long, Long> out) {
-        if (!kernelThreadIds || before == null) {
+    private static long[] max(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.max(a[i], b[i]);
+        }
+        return a;
+    }
+
+    private static long[] add(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
+        return a;
+    }
+
+    private void addSlots(BpfMap running, byte[] before, Map<Long, long[]> out) {
+        if (before == null) {
             return;
         }
         int cpus = before.length / RUNNING_BYTES;
         long[] extra = new long[cpus];
         ByteBuffer b = ByteBuffer.wrap(before).order(ByteOrder.nativeOrder());
-        for (int c = 0; c < cpus; c++) {
+        for (int c = 0; c < cpus && kernelThreadIds; c++) {
             int at = c * RUNNING_BYTES;
-            int tid = b.getInt(at + 32);
-            if (b.getLong(at) == 0 || tid == 0) {
+            int tid = b.getInt(at + PID);
+            if (b.getLong(at + SEQ) == 0 || tid == 0) {
                 continue; // no switch seen yet, or the CPU is idle
             }
-            long sinceSwitchIn = System.nanoTime() - b.getLong(at + 24); // both CLOCK_MONOTONIC
-            extra[c] = Math.max(0, Math.min(runtime(tid) - b.getLong(at + 16), sinceSwitchIn));
+            long sinceSwitchIn = System.nanoTime() - b.getLong(at + SINCE); // both CLOCK_MONOTONIC
+            extra[c] = Math.max(0, Math.min(runtime(tid) - b.getLong(at + CHARGED), sinceSwitchIn));
         }
         byte[] after = slots(running);
         if (after == null) {
@@ -84,8 +113,17 @@ final class SchedCpuTime {
         for (int c = 0; c < cpus; c++) {
             int from = c * RUNNING_BYTES;
             int to = from + RUNNING_BYTES;
-            if (extra[c] > 0 && Arrays.equals(before, from, to, after, from, to)) {
-                out.merge(b.getLong(from + 8), extra[c], Long::sum);
+            if (!Arrays.equals(before, from, to, after, from, to)) {
+                continue;
+            }
+            if (extra[c] > 0) {
+                out.merge(b.getLong(from + CGROUP), new long[] {extra[c], 0, 0}, SchedCpuTime::add);
+            }
+            long pendingCgroup = b.getLong(from + PENDING_CGROUP);
+            if (pendingCgroup != 0) {
+                long[] pending = {b.getLong(from + PENDING), b.getLong(from + PENDING + 8),
+                    b.getLong(from + PENDING + 16)};
+                out.merge(pendingCgroup, pending, SchedCpuTime::add);
             }
         }
     }

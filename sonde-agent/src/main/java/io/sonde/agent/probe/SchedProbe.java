@@ -24,11 +24,13 @@ import java.util.Map;
  *
  * <p>CPU time is the growth of each task's {@code se.sum_exec_runtime}, charged to its cgroup when it
  * is switched out: exactly what the kernel charges to the cgroup's {@code cpu.stat usage_usec}. The
- * runtime of tasks still running is added at scrape time ({@link SchedCpuTime}).
+ * runtime of tasks still running is added at scrape time, and so are the charges each CPU holds
+ * pending for the cgroup that ran there last ({@link SchedCpuTime}).
  *
  * <p>Map layouts (sched.h): {@code cgroup_cpu}, per-CPU hash by cgroup id of {cpu_ns, voluntary,
  * involuntary} u64; {@code runq_latency}, per-CPU hash by cgroup id of {slots u64[40], sum_ns u64};
- * {@code running}, per-CPU array of one {seq, cgroup_id, charged, since u64, pid u32, pad u32}.
+ * {@code running}, per-CPU array of one {seq, cgroup_id, charged, since u64, pid u32, npending u32,
+ * pending_cgroup u64, pending {cpu_ns, voluntary, involuntary} u64}.
  *
  * <p>Sampling ({@link SampledProbe}): with {@code sample_every} = N the programs time one wait in N per
  * CPU (the others skip the clock read at wakeup); the histogram's buckets and sum are scaled back up by
@@ -156,22 +158,22 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
             Attribution attribution = context.attribution();
             try {
                 byte[] before = cpuTime.slots(running);
-                Map<Long, Long> cpuNanos = new LinkedHashMap<>();
+                Map<Long, long[]> charged = new LinkedHashMap<>();
                 for (BpfMap.Entry e : cpuMap.entries()) {
                     long cgroupId = BpfMap.longAt(e.key(), 0);
                     if (attribution.cgroupGone(cgroupId)) {
                         cpuMap.delete(e.key());
                         continue;
                     }
+                    charged.put(cgroupId, new long[] {cpuMap.sumPerCpu(e.value(), 0), cpuMap.sumPerCpu(e.value(), 8),
+                        cpuMap.sumPerCpu(e.value(), 16)});
+                }
+                cpuTime.current(running, before, charged, attribution::cgroupGone).forEach((cgroupId, v) -> {
                     String cgroup = attribution.cgroupPath(cgroupId);
                     String container = attribution.container(cgroup);
-                    cpuNanos.merge(cgroupId, cpuMap.sumPerCpu(e.value(), 0), Long::sum);
-                    switches.add(cpuMap.sumPerCpu(e.value(), 8), cgroup, container, "voluntary");
-                    switches.add(cpuMap.sumPerCpu(e.value(), 16), cgroup, container, "involuntary");
-                }
-                cpuTime.current(running, before, cpuNanos, attribution::cgroupGone).forEach((cgroupId, ns) -> {
-                    String cgroup = attribution.cgroupPath(cgroupId);
-                    cpu.add(ns / 1e9, cgroup, attribution.container(cgroup));
+                    cpu.add(v[0] / 1e9, cgroup, container);
+                    switches.add(v[1], cgroup, container, "voluntary");
+                    switches.add(v[2], cgroup, container, "involuntary");
                 });
                 for (BpfMap.Entry e : runq.entries()) {
                     long cgroupId = BpfMap.longAt(e.key(), 0);
