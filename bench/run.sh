@@ -95,6 +95,13 @@ die() { echo "bench: $*" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 
 # --- requirements -------------------------------------------------------------------------------
+# sections 1-5 are written together by report.py from their raw results in bench/out: a run of some of
+# them needs the others' results from an earlier run in this checkout
+for s in 1:ring 2:event 3:syscalls 4:sched 5:pipeline; do
+  if ! want "${s%%:*}" && { want 1 || want 2 || want 3 || want 4 || want 5; } && [ ! -s "$out/${s#*:}.txt" ]; then
+    die "SECTIONS=\"$SECTIONS\": sections 1-5 are reported together from their raw results in bench/out, and section ${s%%:*} has none there ($out/${s#*:}.txt): add ${s%%:*} to SECTIONS, or run every section once"
+  fi
+done
 [ "$(id -u)" = 0 ] || die "must run as root (it loads BPF programs)"
 [ -r /sys/kernel/btf/vmlinux ] || die "this kernel has no BTF (/sys/kernel/btf/vmlinux)"
 for tool in gcc clang bpftool bpftrace python3 taskset mvn curl losetup prometheus-node-exporter; do
