@@ -9,9 +9,11 @@
 // Calls are counted first in a per-CPU array of the cgroup that last made one on that CPU (`pending`),
 // which costs no helper call and no hash lookup; its counts move into the hash `syscall_counts` when
 // another cgroup makes a call on that CPU, or when its list of syscalls seen fills up. The agent reads
-// the hash, then `pending`, and adds them. A move zeroes the pending count before it adds it to the hash,
-// so a read that races with one can only come out short, never double, and the agent keeps each
-// series from going back (SyscallsProbe).
+// the hash, then `pending` twice, and adds to the hash the pending counts of each CPU whose cgroup and
+// `seq` were the same in both reads: a move raises `seq` before it touches anything else, so a read
+// torn by a move (one cgroup's id with another's counts) is left out. A move zeroes the pending count
+// before it adds it to the hash, so a read that races with one can only come out short, never double,
+// and the agent keeps each series from going back (SyscallsProbe).
 //
 // Under sampling (sonde.h sampled_out) each counted call and failure adds N, so the maps hold the
 // estimate itself and a change of rate needs no bookkeeping in the agent.
@@ -97,6 +99,8 @@ static __always_inline void flush(struct syscall_pending *p)
 {
 	struct syscall_key key = {.cgroup_id = p->cgroup_id};
 	__u32 n = p->ndirty;
+
+	__sync_fetch_and_add(&p->seq, 1); /* first, and a barrier: the agent's reads see it before the rest */
 
 	for (__u32 i = 0; i < PENDING_DIRTY && i < n; i++) {
 		__u32 nr = p->dirty[i] & (SYSCALL_MAX - 1);

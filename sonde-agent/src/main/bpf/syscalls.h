@@ -19,7 +19,7 @@ struct syscall_pending {
 	__u64 cgroup_id;
 	__u32 ndirty;                 /* entries of dirty in use */
 	__u16 dirty[PENDING_DIRTY];   /* the syscalls with a count in counts, in order of first call */
-	__u32 pad;
+	__u32 seq;                    /* raised as each move into syscall_counts starts (the agent's check) */
 	__u64 counts[SYSCALL_MAX];    /* by syscall number */
 };
 

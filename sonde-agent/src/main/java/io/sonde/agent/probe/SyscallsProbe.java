@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.LongPredicate;
 
 /**
  * SyscallsProbe counts every system call per cgroup and syscall and failures per errno, from one BTF
@@ -53,9 +54,11 @@ import java.util.TreeSet;
 public final class SyscallsProbe extends BpfProbe implements SampledProbe, TunableProbe {
     private static final int EVENT_SIZE = 64;
 
-    private static final int SYSCALL_MAX = 1024;
+    static final int SYSCALL_MAX = 1024;
     /** offsetof(struct syscall_pending, counts) */
-    private static final int PENDING_COUNTS = 144;
+    static final int PENDING_COUNTS = 144;
+    /** offsetof(struct syscall_pending, seq) */
+    static final int PENDING_SEQ = 140;
 
     private final SyscallTable table = SyscallTable.load();
     private Map<CallKey, Long> reported = new HashMap<>();
@@ -196,14 +199,18 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
     }
 
     /** One series of {@code sonde_syscalls_total}: a cgroup and a syscall number. */
-    private record CallKey(long cgroup, int nr) {
+    record CallKey(long cgroup, int nr) {
     }
 
     /**
      * The calls so far per cgroup and syscall: {@code syscall_counts}, then every CPU's pending counts,
      * added. A move from pending into the hash that races with this read is missed once (the program
      * zeroes the pending count before it adds it to the hash), never counted twice; so that no series
-     * goes back, each is kept at least at what it was last read as.
+     * goes back, each is kept at least at what it was last read as. {@code pending} is read twice, and a
+     * CPU's counts are taken from the first read only when its cgroup and {@code seq} are the same in
+     * both: a move on that CPU during the first read (which could pair one cgroup's id with the next
+     * one's counts) raises {@code seq} before anything else, so such a read is left out, and its counts
+     * show at a later scrape.
      */
     private Map<CallKey, Long> callTotals() {
         BpfMap counts = map("syscall_counts");
@@ -211,24 +218,9 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         Map<CallKey, Long> now = new HashMap<>();
         forEachCgroupEntry(counts, (cgroup, container, k, v) -> now.merge(new CallKey(k.getLong(0), k.getInt(8)),
                 counts.sumPerCpu(v, 0), Long::sum));
-        byte[] p = pending.lookup(BpfMap.intBytes(0));
-        if (p != null) {
-            Attribution a = context.attribution();
-            ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.nativeOrder());
-            int stride = (pending.valueSize() + 7) & ~7;
-            for (int cpu = 0; cpu + stride <= p.length; cpu += stride) {
-                long cgroup = b.getLong(cpu);
-                if (cgroup == 0 || a.cgroupGone(cgroup)) {
-                    continue;
-                }
-                for (int nr = 0; nr < SYSCALL_MAX; nr++) {
-                    long c = b.getLong(cpu + PENDING_COUNTS + 8 * nr);
-                    if (c != 0) {
-                        now.merge(new CallKey(cgroup, nr), c, Long::sum);
-                    }
-                }
-            }
-        }
+        byte[] first = pending.lookup(BpfMap.intBytes(0));
+        byte[] second = pending.lookup(BpfMap.intBytes(0));
+        addPending(first, second, (pending.valueSize() + 7) & ~7, context.attribution()::cgroupGone, now);
         for (Map.Entry<CallKey, Long> e : now.entrySet()) {
             Long before = reported.get(e.getKey());
             if (before != null && before > e.getValue()) {
@@ -237,6 +229,33 @@ public final class SyscallsProbe extends BpfProbe implements SampledProbe, Tunab
         }
         reported = now;
         return now;
+    }
+
+    /**
+     * Adds each CPU's pending counts, from {@code first}, to {@code out}: those of the CPUs whose cgroup
+     * and {@code seq} are the same in {@code second}, a read made after it (see {@link #callTotals()}).
+     * {@code stride} is the bytes of one CPU's value.
+     */
+    static void addPending(byte[] first, byte[] second, int stride, LongPredicate gone, Map<CallKey, Long> out) {
+        if (first == null || second == null || second.length != first.length) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(first).order(ByteOrder.nativeOrder());
+        ByteBuffer again = ByteBuffer.wrap(second).order(ByteOrder.nativeOrder());
+        for (int cpu = 0; cpu + stride <= first.length; cpu += stride) {
+            long cgroup = b.getLong(cpu);
+            boolean moved = cgroup != again.getLong(cpu)
+                    || b.getInt(cpu + PENDING_SEQ) != again.getInt(cpu + PENDING_SEQ);
+            if (cgroup == 0 || moved || gone.test(cgroup)) {
+                continue;
+            }
+            for (int nr = 0; nr < SYSCALL_MAX; nr++) {
+                long c = b.getLong(cpu + PENDING_COUNTS + 8 * nr);
+                if (c != 0) {
+                    out.merge(new CallKey(cgroup, nr), c, Long::sum);
+                }
+            }
+        }
     }
 
     /** Receives the count of one {cgroup, syscall} (errno 0) or {cgroup, syscall, errno} (errno > 0). */
