@@ -76,6 +76,19 @@ class ProgramCostSamplerTest {
             assertTrue(self.get("program_cost").get("probe_cpu_ratio").get("syscalls").asDouble() > 0);
             assertEquals("syscalls", api.get("probes").get(0).get("name").asText());
 
+            // recursion misses: every running program has its series, at what the kernel counted for it
+            String third = agent.scrape();
+            for (JsonNode program : new ObjectMapper().readTree(agent.get("/api/probes").body()).get("probes").get(0)
+                    .get("programs")) {
+                String name = program.get("name").asText();
+                long kernel = program.get("recursion_misses").asLong();
+                double served = value(third, "sonde_program_recursion_misses_total", "probe", "syscalls", "program",
+                        name);
+                assertTrue(served >= 0 && served <= kernel, name + ": served " + served + ", kernel " + kernel);
+                assertTrue(third.contains("sonde_program_recursion_misses_total{probe=\"syscalls\",program=\""
+                        + name + "\"}"), "series of " + name);
+            }
+
             assertStatisticsOffBetweenWindows(agent, cost);
         } finally {
             busy.set(false);

@@ -86,6 +86,22 @@ class KernelTest {
         }
     }
 
+    /** Each getppid runs nested_printk once, which fires its own hook: the kernel skips that run and counts it. */
+    @Test
+    void recursionMissesAreTheKernelsCount() {
+        try (BpfObject obj = BpfObject.openResource(KernelTest.class, "/bpf/nested.bpf.o")) {
+            obj.setGlobal("target_tid", KernelTests.tid());
+            obj.load();
+            try (Link start = obj.program("start_printk").attach(); Link nested = obj.program("nested_printk").attach()) {
+                assertEquals(0, obj.program("nested_printk").info().recursionMisses());
+                KernelTests.getppid(25);
+                assertEquals(25, obj.program("nested_printk").info().recursionMisses(),
+                        "one nested run skipped per getppid");
+                assertEquals(0, obj.program("start_printk").info().recursionMisses());
+            }
+        }
+    }
+
     @Test
     void statisticsCountOnlyInsideTheWindow() throws Exception {
         Path flag = Path.of("/proc/sys/kernel/bpf_stats_enabled");

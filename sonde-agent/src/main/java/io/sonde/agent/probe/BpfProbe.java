@@ -166,6 +166,7 @@ public abstract class BpfProbe implements Probe {
                 p.put("id", info.id());
                 p.put("type", info.type().name().toLowerCase());
                 p.put("jited_bytes", info.jitedSize());
+                p.put("recursion_misses", info.recursionMisses());
                 p.put("memlock_bytes", info.memlockBytes());
             } catch (RuntimeException e) {
                 p.put("error", e.getMessage());

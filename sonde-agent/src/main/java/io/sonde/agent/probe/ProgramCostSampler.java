@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * window switches them off, as they slow every program), reads each program's run count and run time
  * at the window's start and end, and scales the growth to the period ({@link ProgramCost}). It serves
  * {@code sonde_program_runs_total}, {@code sonde_program_run_seconds_total} and
- * {@code sonde_probe_cpu_ratio}.
+ * {@code sonde_probe_cpu_ratio}; and, read at each scrape, {@code sonde_program_recursion_misses_total}
+ * (the kernel counts those whether statistics are on or not).
  *
  * <pre>{@code
  * ProgramCostSampler cost = new ProgramCostSampler(supervisor, config.overhead());
@@ -40,7 +41,8 @@ import java.util.function.Consumer;
 public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe");
 
-    private record Program(String probe, String name, int id) {}
+    /** A running program; {@code recursionMisses} as the kernel counted them when it was listed. */
+    private record Program(String probe, String name, int id, long recursionMisses) {}
 
     private final ProbeSupervisor supervisor;
     private final long windowNanos;
@@ -169,7 +171,8 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
             }
             for (Map<String, Object> p : probe.programs()) {
                 if (p.get("id") instanceof Integer id && p.get("name") instanceof String program) {
-                    out.add(new Program(name, program, id));
+                    out.add(new Program(name, program, id,
+                            p.get("recursion_misses") instanceof Long misses ? misses : 0));
                 }
             }
         });
@@ -207,12 +210,13 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
     @Override
     public MetricSnapshots collect() {
         Map<String, Boolean> up = supervisor.up();
+        List<Program> programs = runningPrograms();
         synchronized (this) {
-            return collect(up);
+            return collect(up, programs);
         }
     }
 
-    private MetricSnapshots collect(Map<String, Boolean> up) {
+    private MetricSnapshots collect(Map<String, Boolean> up, List<Program> programs) {
         CounterFamily runs = new CounterFamily("sonde_program_runs", "Runs of each kernel program, estimated from "
                 + "short run-time statistics windows scaled to the sampling period.", null, "probe", "program");
         CounterFamily seconds = new CounterFamily("sonde_program_run_seconds", "Time spent in each kernel program, "
@@ -231,7 +235,12 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
                 ratio.set(r, probe);
             }
         });
-        return MetricSnapshots.of(runs.snapshot(), seconds.snapshot(), ratio.snapshot());
+        CounterFamily misses = new CounterFamily("sonde_program_recursion_misses", "Runs of each kernel program "
+                + "that the kernel skipped because a program was already running on that CPU (a nested event, in an "
+                + "interrupt or a preemption): what they would have counted is missing. Counted by the kernel, "
+                + "always on.", null, "probe", "program");
+        programs.forEach(p -> misses.add(p.recursionMisses(), p.probe(), p.name()));
+        return MetricSnapshots.of(runs.snapshot(), seconds.snapshot(), ratio.snapshot(), misses.snapshot());
     }
 
     /** Stops sampling and waits for an open window to close, so statistics are off when this returns. */
