@@ -512,12 +512,14 @@ foreign_sched() {
 pingpong() { "$out/pingpong" "$ROUND_TRIPS" $WORK_CPU; }
 
 # the sum of a metric family's samples (all cgroups and labels) from the agent's /metrics
-scrape_sum() {
-  python3 - "$1" "$2" <<'PY'
+scrape_sum() { # $1 port, $2 metric, [$3 a file to keep the matching lines in]
+  python3 - "$1" "$2" "${3:-}" <<'PY'
 import sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=10).read().decode()
-print(int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
-              if l.startswith(sys.argv[2] + "{") or l.startswith(sys.argv[2] + " "))))
+lines = [l for l in text.splitlines() if l.startswith(sys.argv[2] + "{") or l.startswith(sys.argv[2] + " ")]
+if sys.argv[3]:
+    open(sys.argv[3], "w").write("\n".join(lines) + "\n")
+print(int(sum(float(l.rsplit(" ", 1)[1]) for l in lines)))
 PY
 }
 
@@ -724,11 +726,14 @@ run_probe_config() { # $1 probe, $2 config; prints the workload's line, then cou
       start_agent "$select" --config.file "$bench_yaml"
       pid=$agent_pid
       c0=0 c1=0
-      [ "$metric" = none ] || c0=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      # the series before and after are kept (bench/out/scrape-PROBE-CONFIG-rROUND-{0,1}.txt) to look into a short count
+      [ "$metric" = none ] || c0=$(scrape_sum "$agent_port" "$metric" "$out/scrape-$probe-$config-r$r-0.txt") \
+        || die "could not scrape the agent"
       foreign=$(foreign_probe "$probe" "$pid")
       line=$(probe_workload "$probe")
       foreign=$((foreign + $(foreign_probe "$probe" "$pid")))
-      [ "$metric" = none ] || c1=$(scrape_sum "$agent_port" "$metric") || die "could not scrape the agent"
+      [ "$metric" = none ] || c1=$(scrape_sum "$agent_port" "$metric" "$out/scrape-$probe-$config-r$r-1.txt") \
+        || die "could not scrape the agent"
       line="$line $(prog_stats "$probe" "$pid")"
       count=$((c1 - c0)); [ "$metric" != none ] || count=-
       stop_agent ;;
