@@ -370,7 +370,9 @@ def section7(meta, path):
     if p50_change is not None:
         ok = p50_change <= GOAL_HTTP_P50
         w(f"- **Goal (HTTP p50 rises by at most {100 * GOAL_HTTP_P50:.0f}%):** {100 * p50_change:+.1f}% (per-round "
-          f"{spread([100 * x for x in p50_per], '{:+.1f}')}%) — {verdict(ok)}.")
+          f"{spread([100 * x for x in p50_per], '{:+.1f}')}%) — {verdict(ok)}."
+          + ("" if ok else " Why, and what the hooks alone cost (`bench/http-hooks.sh`): *Section 7 on the AMD "
+             "host* under *Reading the results*."))
     for wl, key, name in (("getppid", "cpu_ns_per_call", "getppid()"), ("fileio", "cpu_ns_per_op", "file I/O loop")):
         if wl in R:
             s, change, per = rel(wl, key)
