@@ -321,6 +321,11 @@ public final class Program {
         return ProgramInfo.of(fd());
     }
 
+    /** Runs the kernel skipped because the program was already running on that CPU, so far (one system call). */
+    public long recursionMisses() {
+        return ProgramInfo.recursionMisses(fd());
+    }
+
     @Override
     public String toString() {
         return "Program[" + name + ", " + section + "]";

@@ -53,6 +53,24 @@ public record ProgramInfo(int id, String name, ProgramType type, String tag, lon
         }
     }
 
+    /**
+     * Only the runs the kernel skipped as recursion ({@code recursion_misses}) of the program behind a
+     * file descriptor: one system call, without the rest of {@link #of(int)} (whose memlock figure reads
+     * /proc). The kernel counts these whether run-time statistics are on or not.
+     */
+    public static long recursionMisses(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment info = a.allocate(INFO_SIZE, 8);
+            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, INFO_SIZE);
+            int err = LibBpf.objGetInfo(fd, info, len);
+            if (err < 0) {
+                throw new BpfException("prog_info", -err, null, null, "fd " + fd, null);
+            }
+            return info.get(ValueLayout.JAVA_LONG, 208);
+        }
+    }
+
     static String cstring(MemorySegment s, long offset, int max) {
         byte[] b = s.asSlice(offset, max).toArray(ValueLayout.JAVA_BYTE);
         int n = 0;

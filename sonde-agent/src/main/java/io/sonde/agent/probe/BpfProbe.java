@@ -177,6 +177,27 @@ public abstract class BpfProbe implements Probe {
     }
 
     @Override
+    public Map<String, Long> recursionMisses() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        Loaded l = loaded;
+        if (l == null) {
+            return out;
+        }
+        List<Link> links = new ArrayList<>(l.links());
+        synchronized (this) {
+            links.addAll(optionalLinks.values());
+        }
+        for (Link link : links) {
+            try {
+                out.merge(link.program().name(), link.program().recursionMisses(), Long::sum);
+            } catch (RuntimeException e) {
+                // closed meanwhile (the probe stopping): nothing to report for it
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<Map<String, Object>> maps() {
         List<Map<String, Object>> out = new ArrayList<>();
         BpfObject o = object();

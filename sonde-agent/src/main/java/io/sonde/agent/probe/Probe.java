@@ -45,6 +45,11 @@ public interface Probe extends AutoCloseable {
         return 0;
     }
 
+    /** Per attached program, by name: runs the kernel skipped because the program was already running on that CPU. */
+    default Map<String, Long> recursionMisses() {
+        return Map.of();
+    }
+
     /**
      * Detaches the probe's programs but keeps its maps, so its counts so far stay served and nothing new
      * is counted (the overhead budget's last resort); returns false when the probe cannot.

@@ -41,8 +41,7 @@ import java.util.function.Consumer;
 public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.sonde.agent.probe");
 
-    /** A running program; {@code recursionMisses} as the kernel counted them when it was listed. */
-    private record Program(String probe, String name, int id, long recursionMisses) {}
+    private record Program(String probe, String name, int id) {}
 
     private final ProbeSupervisor supervisor;
     private final long windowNanos;
@@ -171,8 +170,7 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
             }
             for (Map<String, Object> p : probe.programs()) {
                 if (p.get("id") instanceof Integer id && p.get("name") instanceof String program) {
-                    out.add(new Program(name, program, id,
-                            p.get("recursion_misses") instanceof Long misses ? misses : 0));
+                    out.add(new Program(name, program, id));
                 }
             }
         });
@@ -210,13 +208,19 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
     @Override
     public MetricSnapshots collect() {
         Map<String, Boolean> up = supervisor.up();
-        List<Program> programs = runningPrograms();
+        Map<String, Map<String, Long>> misses = new LinkedHashMap<>();
+        up.forEach((name, isUp) -> {
+            Probe probe = isUp ? supervisor.running(name) : null;
+            if (probe != null) {
+                misses.put(name, probe.recursionMisses());
+            }
+        });
         synchronized (this) {
-            return collect(up, programs);
+            return collect(up, misses);
         }
     }
 
-    private MetricSnapshots collect(Map<String, Boolean> up, List<Program> programs) {
+    private MetricSnapshots collect(Map<String, Boolean> up, Map<String, Map<String, Long>> recursionMisses) {
         CounterFamily runs = new CounterFamily("sonde_program_runs", "Runs of each kernel program, estimated from "
                 + "short run-time statistics windows scaled to the sampling period.", null, "probe", "program");
         CounterFamily seconds = new CounterFamily("sonde_program_run_seconds", "Time spent in each kernel program, "
@@ -239,7 +243,7 @@ public final class ProgramCostSampler implements MultiCollector, AutoCloseable {
                 + "that the kernel skipped because a program was already running on that CPU (a nested event, in an "
                 + "interrupt or a preemption): what they would have counted is missing. Counted by the kernel, "
                 + "always on.", null, "probe", "program");
-        programs.forEach(p -> misses.add(p.recursionMisses(), p.probe(), p.name()));
+        recursionMisses.forEach((probe, programs) -> programs.forEach((program, n) -> misses.add(n, probe, program)));
         return MetricSnapshots.of(runs.snapshot(), seconds.snapshot(), ratio.snapshot(), misses.snapshot());
     }
 
