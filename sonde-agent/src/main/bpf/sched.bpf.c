@@ -94,10 +94,50 @@ static __always_inline int first_seen(struct task_sched *t, __u64 runtime, __u64
 	return 1;
 }
 
-static __always_inline void record_wait(__u64 cgroup_id, __u64 wait_ns)
+/* Moves the waits a CPU's slot holds into runq_latency, each slot zeroed before it is added (as for the
+ * charges, below). */
+static __always_inline void move_waits(struct running *r)
 {
-	struct hist *h = lookup_or_init(&runq_latency, &cgroup_id, &hist_zero);
+	__u64 cgroup_id = r->wait_cgroup;
+	struct hist *h;
 
+	r->wait_cgroup = 0;
+	r->nwaits = 0;
+	barrier();
+	if (!cgroup_id)
+		return;
+	h = lookup_or_init(&runq_latency, &cgroup_id, &hist_zero);
+	for (__u32 i = 0; i < HIST_SLOTS; i++) {
+		__u64 n = r->pending_waits.slots[i];
+
+		r->pending_waits.slots[i] = 0;
+		if (h)
+			h->slots[i] += n;
+	}
+	__u64 sum = r->pending_waits.sum_ns;
+
+	r->pending_waits.sum_ns = 0;
+	if (h)
+		h->sum_ns += sum;
+}
+
+/* Records one run-queue wait of a cgroup: in the CPU's slot while its waits are that cgroup's. */
+static __always_inline void record_wait(struct running *r, __u64 cgroup_id, __u64 wait_ns)
+{
+	struct hist *h;
+
+	if (r) {
+		if (r->wait_cgroup != cgroup_id || r->nwaits >= SCHED_PENDING_MAX) {
+			move_waits(r);
+			barrier();
+			r->wait_cgroup = cgroup_id;
+		}
+		r->pending_waits.slots[log2_slot(wait_ns)] += 1;
+		r->pending_waits.sum_ns += wait_ns;
+		r->nwaits += 1;
+		return;
+	}
+	h = lookup_or_init(&runq_latency, &cgroup_id, &hist_zero);
 	if (h) {
 		h->slots[log2_slot(wait_ns)] += 1;
 		h->sum_ns += wait_ns;
@@ -198,7 +238,7 @@ static __always_inline void switched(struct switch_args *a, struct task_sched *p
 	}
 	if (next) {
 		if (next->enqueued_ns && a->now > next->enqueued_ns)
-			record_wait(a->next_cgroup, a->now - next->enqueued_ns);
+			record_wait(r, a->next_cgroup, a->now - next->enqueued_ns);
 		next->enqueued_ns = 0; /* a wakeup the probe misses must not reuse this stamp */
 	}
 	if (r) {

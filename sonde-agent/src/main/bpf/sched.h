@@ -11,8 +11,8 @@ struct cgroup_cpu {
 };
 
 /* Charges wait in a CPU's running slot while they are the same cgroup's, and move into cgroup_cpu
- * when another cgroup's task is charged on that CPU or SCHED_PENDING_MAX have gathered: most switches
- * then cost no hash lookup. */
+ * when another cgroup's task is charged on that CPU or SCHED_PENDING_MAX have gathered; run-queue waits
+ * likewise into runq_latency: most switches then cost no hash lookup. */
 #define SCHED_PENDING_MAX 32
 
 /* running: per CPU (per-CPU array of one), the task switched in last, written at every switch. The
@@ -28,6 +28,10 @@ struct running {
 	__u32 npending;  /* switches charged into pending since it was last moved into cgroup_cpu */
 	__u64 pending_cgroup;       /* whose charges pending holds (0: none) */
 	struct cgroup_cpu pending;  /* charges not yet in cgroup_cpu */
+	__u64 wait_cgroup;          /* whose run-queue waits pending_waits holds (0: none) */
+	__u32 nwaits;               /* waits in pending_waits since it was last moved into runq_latency */
+	__u32 pad;
+	struct hist pending_waits;  /* waits not yet in runq_latency */
 };
 
 #endif

@@ -2,8 +2,10 @@ package io.sonde.agent.probe;
 
 import io.sonde.bpf.BpfMap;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -60,10 +62,22 @@ final class SampledCounts {
 
     /** Folds every key's counts so far, as {@code counts} reads them from a value, into their bases. */
     void rebase(BpfMap map, int oldN, Function<byte[], long[]> counts) {
-        Map<String, double[]> next = new HashMap<>();
+        List<Map.Entry<byte[], long[]>> raws = new ArrayList<>();
         for (BpfMap.Entry e : map.entries()) {
-            long[] raws = counts.apply(e.value());
-            String k = HEX.formatHex(e.key()) + "/";
+            raws.add(Map.entry(e.key(), counts.apply(e.value())));
+        }
+        rebase(raws, oldN);
+    }
+
+    /**
+     * Folds the counts so far of every key given (its raw counts, as {@link #estimates} takes them) into
+     * their bases; keys not given are dropped. For an owner that adds to the map what it holds elsewhere.
+     */
+    void rebase(Iterable<Map.Entry<byte[], long[]>> counts, int oldN) {
+        Map<String, double[]> next = new HashMap<>();
+        for (Map.Entry<byte[], long[]> e : counts) {
+            long[] raws = e.getValue();
+            String k = HEX.formatHex(e.getKey()) + "/";
             for (int i = 0; i < raws.length; i++) {
                 next.put(k + i, new double[] {estimate(k + i, raws[i], oldN), raws[i]});
             }

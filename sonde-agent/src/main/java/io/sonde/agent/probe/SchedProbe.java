@@ -138,7 +138,54 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
     /** Folds the waits timed so far under the old rate into the estimates, then writes the new rate. */
     @Override
     public synchronized void sampleEvery(int n) {
-        rate.set(object(), n, old -> sampledWaits.rebase(map("runq_latency"), old, Log2Histogram::sumPerCpu));
+        rate.set(object(), n, old -> {
+            SchedCpuTime.Totals totals = totals();
+            Map<byte[], long[]> raws = new LinkedHashMap<>();
+            if (totals != null) {
+                totals.waits().forEach((cgroupId, w) -> raws.put(BpfMap.longBytes(cgroupId), w));
+            }
+            sampledWaits.rebase(raws.entrySet(), old);
+        });
+    }
+
+    /**
+     * What the maps and the CPUs' running slots hold now, per cgroup (the slots read before and after
+     * both maps, see {@link SchedCpuTime}); removed cgroups' entries are deleted. Null before the load.
+     */
+    private SchedCpuTime.Totals totals() {
+        BpfMap cpuMap = map("cgroup_cpu");
+        BpfMap runq = map("runq_latency");
+        BpfMap running = map("running");
+        if (cpuMap == null || runq == null || running == null) {
+            return null;
+        }
+        Attribution attribution = context.attribution();
+        try {
+            byte[] before = cpuTime.slots(running);
+            Map<Long, long[]> charged = new LinkedHashMap<>();
+            for (BpfMap.Entry e : cpuMap.entries()) {
+                long cgroupId = BpfMap.longAt(e.key(), 0);
+                if (attribution.cgroupGone(cgroupId)) {
+                    cpuMap.delete(e.key());
+                    continue;
+                }
+                charged.put(cgroupId, new long[] {cpuMap.sumPerCpu(e.value(), 0), cpuMap.sumPerCpu(e.value(), 8),
+                    cpuMap.sumPerCpu(e.value(), 16)});
+            }
+            Map<Long, long[]> waits = new LinkedHashMap<>();
+            for (BpfMap.Entry e : runq.entries()) {
+                long cgroupId = BpfMap.longAt(e.key(), 0);
+                if (attribution.cgroupGone(cgroupId)) {
+                    runq.delete(e.key());
+                    continue;
+                }
+                waits.put(cgroupId, Log2Histogram.sumPerCpu(e.value()));
+            }
+            return cpuTime.current(running, before, charged, waits, attribution::cgroupGone);
+        } catch (RuntimeException e) {
+            context.self().mapError("cgroup_cpu", "read");
+            return null;
+        }
     }
 
     private synchronized MetricSnapshots collect() {
@@ -151,43 +198,21 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
         Log2Histogram latency = new Log2Histogram("sonde_runqueue_latency_seconds", "Time tasks of a cgroup spent "
                 + "runnable before running: from wakeup or preemption to being switched in (sched_wakeup, "
                 + "sched_wakeup_new, sched_switch).", context.budget(), "cgroup", "container");
-        BpfMap cpuMap = map("cgroup_cpu");
-        BpfMap runq = map("runq_latency");
-        BpfMap running = map("running");
-        if (cpuMap != null) {
+        SchedCpuTime.Totals totals = totals();
+        if (totals != null) {
             Attribution attribution = context.attribution();
-            try {
-                byte[] before = cpuTime.slots(running);
-                Map<Long, long[]> charged = new LinkedHashMap<>();
-                for (BpfMap.Entry e : cpuMap.entries()) {
-                    long cgroupId = BpfMap.longAt(e.key(), 0);
-                    if (attribution.cgroupGone(cgroupId)) {
-                        cpuMap.delete(e.key());
-                        continue;
-                    }
-                    charged.put(cgroupId, new long[] {cpuMap.sumPerCpu(e.value(), 0), cpuMap.sumPerCpu(e.value(), 8),
-                        cpuMap.sumPerCpu(e.value(), 16)});
-                }
-                cpuTime.current(running, before, charged, attribution::cgroupGone).forEach((cgroupId, v) -> {
-                    String cgroup = attribution.cgroupPath(cgroupId);
-                    String container = attribution.container(cgroup);
-                    cpu.add(v[0] / 1e9, cgroup, container);
-                    switches.add(v[1], cgroup, container, "voluntary");
-                    switches.add(v[2], cgroup, container, "involuntary");
-                });
-                for (BpfMap.Entry e : runq.entries()) {
-                    long cgroupId = BpfMap.longAt(e.key(), 0);
-                    if (attribution.cgroupGone(cgroupId)) {
-                        runq.delete(e.key());
-                        continue;
-                    }
-                    String cgroup = attribution.cgroupPath(cgroupId);
-                    latency.addSums(sampledWaits.estimates(e.key(), Log2Histogram.sumPerCpu(e.value()), rate.get()),
-                            cgroup, attribution.container(cgroup));
-                }
-            } catch (RuntimeException e) {
-                context.self().mapError("cgroup_cpu", "read");
-            }
+            totals.charges().forEach((cgroupId, v) -> {
+                String cgroup = attribution.cgroupPath(cgroupId);
+                String container = attribution.container(cgroup);
+                cpu.add(v[0] / 1e9, cgroup, container);
+                switches.add(v[1], cgroup, container, "voluntary");
+                switches.add(v[2], cgroup, container, "involuntary");
+            });
+            totals.waits().forEach((cgroupId, raws) -> {
+                String cgroup = attribution.cgroupPath(cgroupId);
+                latency.addSums(sampledWaits.estimates(BpfMap.longBytes(cgroupId), raws, rate.get()), cgroup,
+                        attribution.container(cgroup));
+            });
         }
         return MetricSnapshots.of(cpu.snapshot(), switches.snapshot(), latency.snapshot());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.sonde.agent.KernelHost;
+import io.sonde.agent.metrics.Log2Histogram;
 import io.sonde.bpf.BpfMap;
 import io.sonde.bpf.BpfMap.UpdateFlag;
 import io.sonde.bpf.Kernel;
@@ -49,6 +50,10 @@ class SchedCpuTimeTest {
         return b.array();
     }
 
+    private static Map<Long, long[]> waits() {
+        return new HashMap<>();
+    }
+
     private Map<Long, long[]> charged() {
         Map<Long, long[]> m = new HashMap<>();
         m.put(A, new long[] {1_000, 10, 1});
@@ -71,7 +76,7 @@ class SchedCpuTimeTest {
             running.update(KEY, slots, UpdateFlag.ANY);
             SchedCpuTime t = new SchedCpuTime();
 
-            Map<Long, long[]> out = t.current(running, running.lookup(KEY), charged(), id -> false);
+            Map<Long, long[]> out = t.current(running, running.lookup(KEY), charged(), waits(), id -> false).charges();
             assertArrayEquals(new long[] {1_300, 13, 1}, out.get(A), "cgroup_cpu plus CPU 0's pending charges");
             assertArrayEquals(cpus > 1 ? new long[] {5_700, 50, 12} : new long[] {5_000, 50, 5}, out.get(B));
 
@@ -79,7 +84,7 @@ class SchedCpuTimeTest {
             // into the map after it was read): their pending charges are left out, the figures held
             pending[0] = new long[] {500, 5, 0};
             running.update(KEY, slots(6, cgroups, pending), UpdateFlag.ANY);
-            out = t.current(running, slots, charged(), id -> false);
+            out = t.current(running, slots, charged(), waits(), id -> false).charges();
             assertArrayEquals(new long[] {1_300, 13, 1}, out.get(A), "held at what was reported, neither less "
                     + "nor the pending charges of a slot that changed");
 
@@ -89,8 +94,38 @@ class SchedCpuTimeTest {
             running.update(KEY, slots(7, cgroups, pending), UpdateFlag.ANY);
             Map<Long, long[]> later = charged();
             later.put(A, new long[] {1_300, 13, 1});
-            out = t.current(running, running.lookup(KEY), later, id -> false);
+            out = t.current(running, running.lookup(KEY), later, waits(), id -> false).charges();
             assertArrayEquals(new long[] {1_300, 13, 1}, out.get(A), "moved charges counted once");
+        }
+    }
+
+    /** Run-queue waits held in a slot: raw histogram slots and sum, added to runq_latency's when the slot held still. */
+    @Test
+    void addsPendingWaitsOfSlotsThatStayedTheSame() {
+        int hist = Log2Histogram.SLOTS + 1;
+        ByteBuffer b = ByteBuffer.allocate(cpus * SchedCpuTime.RUNNING_BYTES).order(ByteOrder.nativeOrder());
+        b.putLong(0, 3); // seq
+        b.putLong(72, B); // wait_cgroup
+        b.putLong(88 + 8 * 10, 4); // four waits in slot 10 (512 ns to 1 us)
+        b.putLong(88 + 8 * Log2Histogram.SLOTS, 2_800); // their sum
+        try (BpfMap running = BpfMap.create(MapType.PERCPU_ARRAY, "t_running3", 4, SchedCpuTime.RUNNING_BYTES, 1)) {
+            running.update(KEY, b.array(), UpdateFlag.ANY);
+            long[] fromMap = new long[hist];
+            fromMap[10] = 6;
+            fromMap[12] = 1;
+            fromMap[Log2Histogram.SLOTS] = 9_000;
+            Map<Long, long[]> waits = new HashMap<>(Map.of(B, fromMap));
+            SchedCpuTime t = new SchedCpuTime();
+            long[] out = t.current(running, running.lookup(KEY), charged(), waits, id -> false).waits().get(B);
+            assertEquals(10, out[10], "runq_latency's 6 and the slot's 4");
+            assertEquals(1, out[12]);
+            assertEquals(11_800, out[Log2Histogram.SLOTS], "sums added");
+
+            // the slot moved its waits into the map after the map was read: left out, held
+            running.update(KEY, new byte[cpus * SchedCpuTime.RUNNING_BYTES], UpdateFlag.ANY);
+            out = t.current(running, b.array(), charged(), waits, id -> false).waits().get(B);
+            assertEquals(10, out[10], "held, not back to the map's 6");
+            assertEquals(6, fromMap[10], "the caller's map is not changed");
         }
     }
 
@@ -103,7 +138,7 @@ class SchedCpuTimeTest {
         try (BpfMap running = BpfMap.create(MapType.PERCPU_ARRAY, "t_running2", 4, SchedCpuTime.RUNNING_BYTES, 1)) {
             running.update(KEY, slots(9, cgroups, pending), UpdateFlag.ANY);
             SchedCpuTime t = new SchedCpuTime();
-            Map<Long, long[]> out = t.current(running, running.lookup(KEY), charged(), id -> id == A);
+            Map<Long, long[]> out = t.current(running, running.lookup(KEY), charged(), waits(), id -> id == A).charges();
             assertFalse(out.containsKey(A), "a removed cgroup is not reported, not even from a pending slot");
             assertEquals(5_000, out.get(B)[0]);
         }
