@@ -37,13 +37,7 @@ public record ProgramInfo(int id, String name, ProgramType type, String tag, lon
     /** Reads the information of the program behind a file descriptor. */
     public static ProgramInfo of(int fd) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(INFO_SIZE, 8);
-            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
-            len.set(ValueLayout.JAVA_INT, 0, INFO_SIZE);
-            int err = LibBpf.objGetInfo(fd, info, len);
-            if (err < 0) {
-                throw new BpfException("prog_info", -err, null, null, "fd " + fd, null);
-            }
+            MemorySegment info = read(fd, a);
             byte[] tag = info.asSlice(8, 8).toArray(ValueLayout.JAVA_BYTE);
             return new ProgramInfo(info.get(ValueLayout.JAVA_INT, 4), cstring(info, 64, 16),
                     ProgramType.of(info.get(ValueLayout.JAVA_INT, 0)), HexFormat.of().formatHex(tag),
@@ -60,15 +54,20 @@ public record ProgramInfo(int id, String name, ProgramType type, String tag, lon
      */
     public static long recursionMisses(int fd) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(INFO_SIZE, 8);
-            MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
-            len.set(ValueLayout.JAVA_INT, 0, INFO_SIZE);
-            int err = LibBpf.objGetInfo(fd, info, len);
-            if (err < 0) {
-                throw new BpfException("prog_info", -err, null, null, "fd " + fd, null);
-            }
-            return info.get(ValueLayout.JAVA_LONG, 208);
+            return read(fd, a).get(ValueLayout.JAVA_LONG, 208);
         }
+    }
+
+    /** The kernel's struct bpf_prog_info of a program, in memory of {@code a}. */
+    private static MemorySegment read(int fd, Arena a) {
+        MemorySegment info = a.allocate(INFO_SIZE, 8);
+        MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
+        len.set(ValueLayout.JAVA_INT, 0, INFO_SIZE);
+        int err = LibBpf.objGetInfo(fd, info, len);
+        if (err < 0) {
+            throw new BpfException("prog_info", -err, null, null, "fd " + fd, null);
+        }
+        return info;
     }
 
     static String cstring(MemorySegment s, long offset, int max) {

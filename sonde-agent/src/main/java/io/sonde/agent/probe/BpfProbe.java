@@ -144,18 +144,23 @@ public abstract class BpfProbe implements Probe {
         return o == null ? null : o.map(mapName);
     }
 
-    @Override
-    public List<Map<String, Object>> programs() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    /** The probe's attachments now: those made at start, then the optional ones attached. */
+    private List<Link> links() {
         Loaded l = loaded;
         if (l == null) {
-            return out;
+            return List.of();
         }
         List<Link> links = new ArrayList<>(l.links());
         synchronized (this) {
             links.addAll(optionalLinks.values());
         }
-        for (Link link : links) {
+        return links;
+    }
+
+    @Override
+    public List<Map<String, Object>> programs() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Link link : links()) {
             Map<String, Object> p = new LinkedHashMap<>();
             Program program = link.program();
             p.put("name", program.name());
@@ -179,15 +184,7 @@ public abstract class BpfProbe implements Probe {
     @Override
     public Map<String, Long> recursionMisses() {
         Map<String, Long> out = new LinkedHashMap<>();
-        Loaded l = loaded;
-        if (l == null) {
-            return out;
-        }
-        List<Link> links = new ArrayList<>(l.links());
-        synchronized (this) {
-            links.addAll(optionalLinks.values());
-        }
-        for (Link link : links) {
+        for (Link link : links()) {
             try {
                 out.merge(link.program().name(), link.program().recursionMisses(), Long::sum);
             } catch (RuntimeException e) {
