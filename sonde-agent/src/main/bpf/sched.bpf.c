@@ -211,7 +211,7 @@ struct switch_args {
  * so that a switch the kernel does not trace (it skips some) loses nothing: the next traced one
  * charges it. The CPU's slot is rewritten before the charge, so that the agent, seeing a slot
  * unchanged across its read of cgroup_cpu, knows that the slot's uncharged runtime is not in it, and
- * that the slot's pending charges are not in it either.
+ * that the slot's pending charges (and waits, in runq_latency) are not in it either.
  */
 static __always_inline void switched(struct switch_args *a, struct task_sched *prev, struct task_sched *next)
 {

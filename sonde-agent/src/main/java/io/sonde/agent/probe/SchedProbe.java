@@ -10,10 +10,12 @@ import io.sonde.bpf.Program;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * SchedProbe measures, per cgroup, how long runnable tasks wait for a CPU (run-queue latency: from
@@ -24,13 +26,14 @@ import java.util.Map;
  *
  * <p>CPU time is the growth of each task's {@code se.sum_exec_runtime}, charged to its cgroup when it
  * is switched out: exactly what the kernel charges to the cgroup's {@code cpu.stat usage_usec}. The
- * runtime of tasks still running is added at scrape time, and so are the charges each CPU holds
- * pending for the cgroup that ran there last ({@link SchedCpuTime}).
+ * runtime of tasks still running is added at scrape time, and so are the charges and run-queue waits
+ * each CPU holds pending for the cgroup that ran or waited there last ({@link SchedCpuTime}).
  *
  * <p>Map layouts (sched.h): {@code cgroup_cpu}, per-CPU hash by cgroup id of {cpu_ns, voluntary,
  * involuntary} u64; {@code runq_latency}, per-CPU hash by cgroup id of {slots u64[40], sum_ns u64};
  * {@code running}, per-CPU array of one {seq, cgroup_id, charged, since u64, pid u32, npending u32,
- * pending_cgroup u64, pending {cpu_ns, voluntary, involuntary} u64}.
+ * pending_cgroup u64, pending {cpu_ns, voluntary, involuntary} u64, wait_cgroup u64, nwaits u32, pad u32,
+ * pending_waits {slots u64[40], sum_ns u64}}.
  *
  * <p>Sampling ({@link SampledProbe}): with {@code sample_every} = N the programs time one wait in N per
  * CPU (the others skip the clock read at wakeup); the histogram's buckets and sum are scaled back up by
@@ -140,11 +143,11 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
     public synchronized void sampleEvery(int n) {
         rate.set(object(), n, old -> {
             SchedCpuTime.Totals totals = totals();
-            Map<byte[], long[]> raws = new LinkedHashMap<>();
+            List<Map.Entry<byte[], long[]>> raws = new ArrayList<>();
             if (totals != null) {
-                totals.waits().forEach((cgroupId, w) -> raws.put(BpfMap.longBytes(cgroupId), w));
+                totals.waits().forEach((cgroupId, w) -> raws.add(Map.entry(BpfMap.longBytes(cgroupId), w)));
             }
-            sampledWaits.rebase(raws.entrySet(), old);
+            sampledWaits.rebase(raws, old);
         });
     }
 
@@ -162,30 +165,28 @@ public final class SchedProbe extends BpfProbe implements SampledProbe {
         Attribution attribution = context.attribution();
         try {
             byte[] before = cpuTime.slots(running);
-            Map<Long, long[]> charged = new LinkedHashMap<>();
-            for (BpfMap.Entry e : cpuMap.entries()) {
-                long cgroupId = BpfMap.longAt(e.key(), 0);
-                if (attribution.cgroupGone(cgroupId)) {
-                    cpuMap.delete(e.key());
-                    continue;
-                }
-                charged.put(cgroupId, new long[] {cpuMap.sumPerCpu(e.value(), 0), cpuMap.sumPerCpu(e.value(), 8),
-                    cpuMap.sumPerCpu(e.value(), 16)});
-            }
-            Map<Long, long[]> waits = new LinkedHashMap<>();
-            for (BpfMap.Entry e : runq.entries()) {
-                long cgroupId = BpfMap.longAt(e.key(), 0);
-                if (attribution.cgroupGone(cgroupId)) {
-                    runq.delete(e.key());
-                    continue;
-                }
-                waits.put(cgroupId, Log2Histogram.sumPerCpu(e.value()));
-            }
+            Map<Long, long[]> charged = perCgroup(cpuMap, attribution, v -> new long[] {cpuMap.sumPerCpu(v, 0),
+                cpuMap.sumPerCpu(v, 8), cpuMap.sumPerCpu(v, 16)});
+            Map<Long, long[]> waits = perCgroup(runq, attribution, Log2Histogram::sumPerCpu);
             return cpuTime.current(running, before, charged, waits, attribution::cgroupGone);
         } catch (RuntimeException e) {
             context.self().mapError("cgroup_cpu", "read");
             return null;
         }
+    }
+
+    /** A map keyed by cgroup id, each value summed over the CPUs by {@code sums}; removed cgroups' entries deleted. */
+    private static Map<Long, long[]> perCgroup(BpfMap map, Attribution attribution, Function<byte[], long[]> sums) {
+        Map<Long, long[]> out = new LinkedHashMap<>();
+        for (BpfMap.Entry e : map.entries()) {
+            long cgroupId = BpfMap.longAt(e.key(), 0);
+            if (attribution.cgroupGone(cgroupId)) {
+                map.delete(e.key());
+            } else {
+                out.put(cgroupId, sums.apply(e.value()));
+            }
+        }
+        return out;
     }
 
     private synchronized MetricSnapshots collect() {
